@@ -1,0 +1,545 @@
+#include "src/pair/socket_pair.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/types/span.h"
+#include "src/sys/step_error.h"
+
+namespace sockfi {
+namespace {
+
+// Room for our connection even when a few foreign ones are queued ahead of it.
+constexpr int kBacklog = 8;
+// Bytes of the random token echoed through the pair.
+constexpr size_t kTokenSize = 16;
+// Accepted connections that may wait at once for the token (token-only checking).
+constexpr size_t kMaxCandidates = 8;
+// Connecting sockets tried when our connection dies before it is accepted.
+constexpr int kMaxConnectAttempts = 4;
+// Wake-ups in a row where poll said "ready" and the call still failed with a retryable
+// errno; past this the errno is returned instead of spinning until the deadline.
+constexpr int kMaxStalls = 64;
+// Internal transfers never block and never raise SIGPIPE.
+constexpr int kIoFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
+
+using Token = std::array<uint8_t, kTokenSize>;
+
+// accept(2) errors after which accepting again is right: nothing pending (EAGAIN), a
+// signal (EINTR), a connection that died in the queue (ECONNABORTED), or a pending
+// network error of the new connection that Linux reports through accept.
+bool IsRetryableAcceptError(int error_number) {
+  switch (error_number) {
+    case EAGAIN:
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Connection-level failures of our connecting socket that a new attempt can cure.
+bool IsConnectionLost(int error_number) {
+  return error_number == ECONNREFUSED || error_number == ECONNRESET ||
+         error_number == ECONNABORTED || error_number == EPIPE;
+}
+
+bool Wants(const PairOptions& options, PeerCheck check) {
+  return options.peer_check == check ||
+         options.peer_check == PeerCheck::kAddressesAndToken;
+}
+
+absl::StatusOr<SocketPair> MakeNativePair(const PairOptions& options,
+                                          Syscalls& syscalls) {
+  SysResult<std::array<int, 2>> fds =
+      syscalls.SocketPair(AF_UNIX, options.type, options.protocol);
+  SocketPair pair;
+  if (!fds.ok()) return StepErrorStatus("socketpair", fds.error());
+  pair.fds[0] = UniqueFd(syscalls, (*fds)[0]);
+  pair.fds[1] = UniqueFd(syscalls, (*fds)[1]);
+  return pair;
+}
+
+// Builds one emulated pair; each instance is used once.
+class LoopbackPairBuilder {
+ public:
+  LoopbackPairBuilder(const PairOptions& options, Syscalls& syscalls)
+      : options_(options),
+        syscalls_(syscalls),
+        deadline_(syscalls.Now() + options.timeout),
+        check_addresses_(Wants(options, PeerCheck::kAddresses)),
+        check_token_(Wants(options, PeerCheck::kToken)) {}
+
+  absl::StatusOr<SocketPair> Build();
+
+ private:
+  // An accepted connection waiting to prove itself with the token.
+  struct Candidate {
+    UniqueFd fd;
+    size_t received = 0;
+    Token bytes{};
+  };
+
+  absl::Status OpenListener(absl::Span<const uint8_t> address_seed);
+  absl::Status StartConnect();
+  absl::Status AwaitOurConnection();
+  absl::Status OnClientEvent(short revents);
+  absl::Status OnListenerReadable();
+  absl::Status OnCandidateReadable(size_t index);
+  absl::Status EchoToken();
+  // Returns OK once poll reported events, timed out or was interrupted by a signal
+  // (callers loop and look again), DeadlineExceeded at `step` once the deadline has passed, or poll's
+  // errno.
+  absl::Status PollUntilDeadline(absl::Span<pollfd> fds, absl::string_view step,
+                                 int* ready);
+  // Counts a wake-up on which a retryable call made no progress; returns the call's
+  // errno as an error once that has happened kMaxStalls times in a row.
+  absl::Status Stall(absl::string_view step, int error_number);
+  void Progress() { stalls_ = 0; }
+  absl::Status DeadlineError(absl::string_view step) const;
+  absl::string_view WaitingStep() const;
+
+  const PairOptions& options_;
+  Syscalls& syscalls_;
+  const absl::Time deadline_;
+  const bool check_addresses_;
+  const bool check_token_;
+
+  Token token_{};
+  UniqueFd listener_;
+  SockAddr listen_address_;
+  UniqueFd client_;
+  SockAddr client_address_;
+  bool connected_ = false;
+  size_t token_sent_ = 0;
+  int connect_attempts_ = 0;
+  std::vector<Candidate> candidates_;
+  UniqueFd accepted_;
+  int stalls_ = 0;
+  int foreign_rejected_ = 0;
+};
+
+absl::StatusOr<SocketPair> LoopbackPairBuilder::Build() {
+  // One getrandom call: the token, then three bytes for the listener's address.
+  std::array<uint8_t, kTokenSize + 3> random{};
+  SysStatus got = syscalls_.GetRandom(absl::MakeSpan(random));
+  if (!got.ok()) return StepErrorStatus("getrandom", got.error());
+  std::memcpy(token_.data(), random.data(), kTokenSize);
+
+  absl::Status status = OpenListener(absl::MakeConstSpan(random).subspan(kTokenSize));
+  if (status.ok()) status = StartConnect();
+  if (status.ok()) status = AwaitOurConnection();
+  if (!status.ok()) return status;
+  // Ours is accepted: nobody else may connect from here on. The fd is released even if
+  // close reports an error, and nothing about the pair depends on it.
+  (void)listener_.Close();
+  if (check_token_) {
+    status = EchoToken();
+    if (!status.ok()) return status;
+  }
+  if ((options_.type & SOCK_NONBLOCK) == 0) {
+    SysStatus blocking = syscalls_.SetNonBlocking(client_.get(), false);
+    if (!blocking.ok()) return StepErrorStatus("fcntl", blocking.error());
+  }
+  SocketPair pair;
+  pair.fds[0] = std::move(client_);
+  pair.fds[1] = std::move(accepted_);
+  return pair;
+}
+
+absl::Status LoopbackPairBuilder::OpenListener(
+    absl::Span<const uint8_t> address_seed) {
+  SysResult<UniqueFd> listener =
+      Own(syscalls_, syscalls_.Socket(options_.family,
+                                      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                                      options_.protocol));
+  if (!listener.ok()) return StepErrorStatus("socket", listener.error());
+  listener_ = std::move(*listener);
+
+  SockAddr address = SockAddr::Loopback(options_.family);
+  if (options_.family == AF_INET &&
+      options_.listen_address == ListenAddress::kSpread) {
+    const uint32_t host = (uint32_t{address_seed[0]} << 16) |
+                          (uint32_t{address_seed[1]} << 8) | address_seed[2];
+    // 127.0.0.0 and 127.255.255.255 are the network and broadcast addresses.
+    if (host != 0 && host != 0xffffff) {
+      address = SockAddr::Ipv4((uint32_t{127} << 24) | host, 0);
+    }
+  }
+  SysStatus bound = syscalls_.Bind(listener_.get(), address);
+  if (!bound.ok() && bound.error() == EADDRNOTAVAIL &&
+      address != SockAddr::Loopback(options_.family)) {
+    // Only 127.0.0.1 is local on this system: use it.
+    bound = syscalls_.Bind(listener_.get(), SockAddr::Loopback(options_.family));
+  }
+  if (!bound.ok()) return StepErrorStatus("bind", bound.error());
+
+  SysStatus listening = syscalls_.Listen(listener_.get(), kBacklog);
+  if (!listening.ok()) return StepErrorStatus("listen", listening.error());
+
+  SysResult<SockAddr> name = syscalls_.GetSockName(listener_.get());
+  if (!name.ok()) return StepErrorStatus("getsockname", name.error());
+  listen_address_ = *name;
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::StartConnect() {
+  ++connect_attempts_;
+  connected_ = false;
+  token_sent_ = 0;
+  (void)client_.Close();  // a previous attempt's socket, if any
+  const int cloexec = options_.type & SOCK_CLOEXEC;
+  SysResult<UniqueFd> client =
+      Own(syscalls_, syscalls_.Socket(options_.family,
+                                      SOCK_STREAM | SOCK_NONBLOCK | cloexec,
+                                      options_.protocol));
+  if (!client.ok()) return StepErrorStatus("socket", client.error());
+  client_ = std::move(*client);
+
+  SysStatus connecting = syscalls_.Connect(client_.get(), listen_address_);
+  // POSIX: an interrupted connect goes on asynchronously; some systems connect at once.
+  if (!connecting.ok() && connecting.error() != EINPROGRESS &&
+      connecting.error() != EINTR) {
+    return StepErrorStatus("connect", connecting.error());
+  }
+  if (check_addresses_) {
+    // connect has bound the socket to its local address already.
+    SysResult<SockAddr> name = syscalls_.GetSockName(client_.get());
+    if (!name.ok()) return StepErrorStatus("getsockname", name.error());
+    client_address_ = *name;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::AwaitOurConnection() {
+  std::array<pollfd, 2 + kMaxCandidates> fds;
+  const auto client_done = [this] {
+    return connected_ && (!check_token_ || token_sent_ == kTokenSize);
+  };
+  while (!(accepted_.valid() && client_done())) {
+    size_t count = 0;
+    // Until ours is accepted, the client is also watched for input: any before the
+    // echo means our connection died (EOF or reset) before it was accepted.
+    const short client_events = static_cast<short>(
+        (client_done() ? 0 : POLLOUT) | (accepted_.valid() ? 0 : POLLIN));
+    if (client_events != 0) fds[count++] = {client_.get(), client_events, 0};
+    const size_t listener_index = count;
+    if (!accepted_.valid()) fds[count++] = {listener_.get(), POLLIN, 0};
+    const size_t first_candidate = count;
+    for (const Candidate& candidate : candidates_) {
+      fds[count++] = {candidate.fd.get(), POLLIN, 0};
+    }
+    int ready = 0;
+    absl::Status polled = PollUntilDeadline(absl::MakeSpan(fds.data(), count),
+                                            WaitingStep(), &ready);
+    if (!polled.ok()) return polled;
+    if (ready == 0) continue;
+
+    if (client_events != 0 && fds[0].revents != 0) {
+      absl::Status status = OnClientEvent(fds[0].revents);
+      if (!status.ok()) return status;
+    }
+    // Candidates before the listener: accepting may add to (and reorder) them.
+    for (size_t i = count; i-- > first_candidate;) {
+      if (fds[i].revents == 0) continue;
+      absl::Status status = OnCandidateReadable(i - first_candidate);
+      if (!status.ok()) return status;
+    }
+    if (listener_index < first_candidate && fds[listener_index].revents != 0 &&
+        !accepted_.valid()) {
+      absl::Status status = OnListenerReadable();
+      if (!status.ok()) return status;
+    }
+  }
+  candidates_.clear();  // foreign connections still waiting: closed here
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
+  if (!connected_) {
+    SysResult<int> pending = syscalls_.GetSocketError(client_.get());
+    if (!pending.ok()) return StepErrorStatus("getsockopt", pending.error());
+    int error_number = *pending;
+    if (error_number == 0 && (revents & POLLOUT) == 0) {
+      // Hung up without an error and without connecting: not a connection at all.
+      error_number = ENOTCONN;
+    }
+    if (error_number != 0) {
+      if (IsConnectionLost(error_number) &&
+          connect_attempts_ < kMaxConnectAttempts) {
+        return StartConnect();
+      }
+      return StepErrorStatus("connect", error_number);
+    }
+    connected_ = true;
+    Progress();
+    if (check_addresses_) {
+      SysResult<SockAddr> peer = syscalls_.GetPeerName(client_.get());
+      if (!peer.ok()) return StepErrorStatus("getpeername", peer.error());
+      if (*peer != listen_address_) {
+        return StepErrorStatus(
+            "verify", ECONNABORTED,
+            absl::StrCat("connected to ", peer->ToString(),
+                         " instead of our listener ",
+                         listen_address_.ToString()));
+      }
+    }
+    // Fall through: the socket is writable, so the token can go at once.
+  } else if ((revents & (POLLIN | POLLERR | POLLHUP)) != 0 &&
+             !accepted_.valid()) {
+    // Data or EOF before ours was accepted: our connection was reset or dropped.
+    SysResult<int> pending = syscalls_.GetSocketError(client_.get());
+    if (!pending.ok()) return StepErrorStatus("getsockopt", pending.error());
+    const int error_number = *pending != 0 ? *pending : ECONNRESET;
+    if (connect_attempts_ < kMaxConnectAttempts) return StartConnect();
+    return StepErrorStatus("connect", error_number,
+                           "our connection was lost before it was accepted");
+  }
+  if (check_token_ && token_sent_ < kTokenSize && (revents & POLLOUT) != 0) {
+    SysResult<size_t> sent = syscalls_.Send(
+        client_.get(), absl::MakeConstSpan(token_).subspan(token_sent_),
+        kIoFlags);
+    if (!sent.ok()) {
+      if (sent.error() == EAGAIN || sent.error() == EINTR) {
+        return Stall("send", sent.error());
+      }
+      if (IsConnectionLost(sent.error()) && !accepted_.valid() &&
+          connect_attempts_ < kMaxConnectAttempts) {
+        return StartConnect();
+      }
+      return StepErrorStatus("send", sent.error());
+    }
+    token_sent_ += *sent;
+    Progress();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::OnListenerReadable() {
+  const int flags = options_.type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+  SysResult<AcceptedSocket> accepted =
+      syscalls_.Accept4(listener_.get(), flags);
+  if (!accepted.ok()) {
+    if (IsRetryableAcceptError(accepted.error())) {
+      return Stall("accept", accepted.error());
+    }
+    return StepErrorStatus("accept", accepted.error());
+  }
+  UniqueFd fd(syscalls_, accepted->fd);
+  Progress();
+  if (check_addresses_ && accepted->peer != client_address_) {
+    ++foreign_rejected_;  // not ours: fd closes here
+    return absl::OkStatus();
+  }
+  if (!check_token_) {
+    accepted_ = std::move(fd);
+    return absl::OkStatus();
+  }
+  if (candidates_.size() == kMaxCandidates) {
+    ++foreign_rejected_;  // the oldest has had the longest to send the token
+    candidates_.erase(candidates_.begin());
+  }
+  candidates_.push_back(Candidate{std::move(fd)});
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::OnCandidateReadable(size_t index) {
+  Candidate& candidate = candidates_[index];
+  SysResult<size_t> received = syscalls_.Recv(
+      candidate.fd.get(),
+      absl::MakeSpan(candidate.bytes).subspan(candidate.received), kIoFlags);
+  if (!received.ok() &&
+      (received.error() == EAGAIN || received.error() == EINTR)) {
+    return Stall("recv", received.error());
+  }
+  Progress();
+  if (received.ok() && *received > 0) {
+    candidate.received += *received;
+    if (candidate.received < kTokenSize) return absl::OkStatus();
+    if (candidate.bytes == token_) {
+      accepted_ = std::move(candidate.fd);
+      candidates_.erase(candidates_.begin() + index);
+      return absl::OkStatus();
+    }
+  }
+  // EOF, a receive error or a wrong token: a foreign connection (ours cannot fail
+  // this way while its client is healthy; if it did die, the client sees it too).
+  ++foreign_rejected_;
+  candidates_.erase(candidates_.begin() + index);
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::EchoToken() {
+  size_t sent = 0;
+  size_t received = 0;
+  Token echo{};
+  while (received < kTokenSize) {
+    std::array<pollfd, 2> fds;
+    size_t count = 0;
+    if (sent < kTokenSize) fds[count++] = {accepted_.get(), POLLOUT, 0};
+    fds[count++] = {client_.get(), POLLIN, 0};
+    int ready = 0;
+    absl::Status polled =
+        PollUntilDeadline(absl::MakeSpan(fds.data(), count), "verify", &ready);
+    if (!polled.ok()) return polled;
+    if (ready == 0) continue;
+    if (sent < kTokenSize && fds[0].revents != 0) {
+      SysResult<size_t> n = syscalls_.Send(
+          accepted_.get(), absl::MakeConstSpan(token_).subspan(sent), kIoFlags);
+      if (!n.ok() && n.error() != EAGAIN && n.error() != EINTR) {
+        return StepErrorStatus("send", n.error());
+      }
+      if (!n.ok()) {
+        absl::Status stalled = Stall("send", n.error());
+        if (!stalled.ok()) return stalled;
+      } else {
+        sent += *n;
+        Progress();
+      }
+    }
+    if (fds[count - 1].revents != 0) {
+      SysResult<size_t> n = syscalls_.Recv(
+          client_.get(), absl::MakeSpan(echo).subspan(received), kIoFlags);
+      if (!n.ok() && n.error() != EAGAIN && n.error() != EINTR) {
+        return StepErrorStatus("recv", n.error());
+      }
+      if (!n.ok()) {
+        absl::Status stalled = Stall("recv", n.error());
+        if (!stalled.ok()) return stalled;
+      } else if (*n == 0) {
+        return StepErrorStatus("recv", ECONNRESET,
+                               "end of stream while reading the echoed token");
+      } else {
+        received += *n;
+        Progress();
+      }
+    }
+  }
+  if (echo != token_) {
+    return StepErrorStatus("verify", ECONNABORTED,
+                           "the token came back altered");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::PollUntilDeadline(absl::Span<pollfd> fds,
+                                                    absl::string_view step,
+                                                    int* ready) {
+  *ready = 0;
+  const absl::Duration remaining = deadline_ - syscalls_.Now();
+  if (remaining <= absl::ZeroDuration()) return DeadlineError(step);
+  // Round up, so that a poll that times out ends past the deadline.
+  const int64_t timeout_ms =
+      absl::ToInt64Milliseconds(remaining + absl::Milliseconds(1) -
+                                absl::Nanoseconds(1));
+  SysResult<int> polled = syscalls_.Poll(fds, static_cast<int>(timeout_ms));
+  if (!polled.ok()) {
+    // A signal: poll did wait, so this is no spin; look again.
+    if (polled.error() == EINTR) return absl::OkStatus();
+    return StepErrorStatus("poll", polled.error());
+  }
+  *ready = *polled;
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::Stall(absl::string_view step,
+                                        int error_number) {
+  if (++stalls_ < kMaxStalls) return absl::OkStatus();
+  return StepErrorStatus(
+      step, error_number,
+      absl::StrCat("failed ", kMaxStalls, " times in a row without progress"));
+}
+
+absl::Status LoopbackPairBuilder::DeadlineError(absl::string_view step) const {
+  std::string detail = absl::StrCat("no pair within ",
+                                    absl::FormatDuration(options_.timeout));
+  if (!connected_) {
+    absl::StrAppend(&detail, " (our connect to ", listen_address_.ToString(),
+                    " did not complete: is the listen queue full?)");
+  }
+  if (foreign_rejected_ > 0) {
+    absl::StrAppend(&detail, "; ", foreign_rejected_,
+                    " foreign connection(s) rejected");
+  }
+  return StepErrorStatus(step, ETIMEDOUT, detail);
+}
+
+absl::string_view LoopbackPairBuilder::WaitingStep() const {
+  if (!connected_) return "connect";
+  if (!accepted_.valid()) return candidates_.empty() ? "accept" : "verify";
+  return "send";
+}
+
+}  // namespace
+
+absl::Status ValidatePairOptions(const PairOptions& options) {
+  if (options.family != AF_UNIX && options.family != AF_INET &&
+      options.family != AF_INET6) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("family ", options.family,
+                     " is not AF_UNIX, AF_INET or AF_INET6"));
+  }
+  if ((options.type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "type %#x is not SOCK_STREAM, optionally with SOCK_NONBLOCK and "
+        "SOCK_CLOEXEC",
+        options.type));
+  }
+  if (options.protocol != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("protocol ", options.protocol, " is not 0"));
+  }
+  if (options.timeout <= absl::ZeroDuration() ||
+      options.timeout == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("timeout ", absl::FormatDuration(options.timeout),
+                     " is not positive and finite"));
+  }
+  switch (options.peer_check) {
+    case PeerCheck::kAddresses:
+    case PeerCheck::kToken:
+    case PeerCheck::kAddressesAndToken:
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("peer_check ", static_cast<int>(options.peer_check),
+                       " is not a PeerCheck"));
+  }
+  switch (options.listen_address) {
+    case ListenAddress::kSpread:
+    case ListenAddress::kLoopback:
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "listen_address ", static_cast<int>(options.listen_address),
+          " is not a ListenAddress"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SocketPair> MakeSocketPair(const PairOptions& options,
+                                          Syscalls& syscalls) {
+  absl::Status valid = ValidatePairOptions(options);
+  if (!valid.ok()) return valid;
+  if (options.family == AF_UNIX) return MakeNativePair(options, syscalls);
+  return LoopbackPairBuilder(options, syscalls).Build();
+}
+
+}  // namespace sockfi

@@ -1,0 +1,26 @@
+// Symbolic errno names ("EMFILE") and back, for messages, traces and fault plans.
+
+#ifndef SOCKFI_SRC_SYS_ERRNO_NAME_H_
+#define SOCKFI_SRC_SYS_ERRNO_NAME_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace sockfi {
+
+// Returns the symbolic name of `error_number` ("EAGAIN" for EAGAIN == EWOULDBLOCK), or
+// "errno N" when Linux has no name for it.
+std::string ErrnoName(int error_number);
+
+// Returns the errno named `name` (an exact, upper-case name such as "EMFILE"; the aliases
+// EWOULDBLOCK, ENOTSUP and EDEADLOCK are accepted), or nullopt for an unknown name.
+std::optional<int> ErrnoFromName(absl::string_view name);
+
+// Returns "Too many open files [EMFILE]": strerror text and name, for messages.
+std::string DescribeErrno(int error_number);
+
+}  // namespace sockfi
+
+#endif  // SOCKFI_SRC_SYS_ERRNO_NAME_H_
