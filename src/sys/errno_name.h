@@ -10,6 +10,10 @@
 
 namespace sockfi {
 
+// Not a Linux errno: the result of a simulated blocking call that nothing could ever
+// complete (SimKernel's hang detection). Named "EHANG"; larger than any real errno.
+inline constexpr int kHangErrno = 4095;
+
 // Returns the symbolic name of `error_number` ("EAGAIN" for EAGAIN == EWOULDBLOCK), or
 // "errno N" when Linux has no name for it.
 std::string ErrnoName(int error_number);

@@ -13,7 +13,9 @@ TEST(ErrnoNameTest, NamesTheErrnosSocketCodeMeets) {
   EXPECT_EQ(ErrnoName(ECONNABORTED), "ECONNABORTED");
   EXPECT_EQ(ErrnoName(EWOULDBLOCK), "EAGAIN");
   EXPECT_EQ(ErrnoName(EOPNOTSUPP), "EOPNOTSUPP");
-  EXPECT_EQ(ErrnoName(4095), "errno 4095");
+  EXPECT_EQ(ErrnoName(4000), "errno 4000");
+  EXPECT_EQ(ErrnoName(kHangErrno), "EHANG");
+  EXPECT_EQ(ErrnoFromName("EHANG"), kHangErrno);
 }
 
 TEST(ErrnoNameTest, ParsesNamesAndAliases) {
@@ -26,7 +28,7 @@ TEST(ErrnoNameTest, ParsesNamesAndAliases) {
 }
 
 TEST(ErrnoNameTest, EveryNameRoundTrips) {
-  for (int e = 1; e < 134; ++e) {
+  for (int e = 1; e <= kHangErrno; ++e) {
     const std::string name = ErrnoName(e);
     if (name.rfind("errno ", 0) == 0) continue;
     EXPECT_EQ(ErrnoFromName(name), e) << name;

@@ -1,0 +1,17 @@
+// sockfi: the command-line tool. See `sockfi --help`.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "src/cli/command.h"
+#include "src/cli/pair_command.h"
+
+int main(int argc, char** argv) {
+  const std::vector<sockfi::cli::Command> commands = {
+      sockfi::cli::PairCommand(),
+  };
+  return sockfi::cli::RunCommandLine(
+      commands, std::vector<std::string>(argv, argv + argc), std::cout,
+      std::cerr);
+}
