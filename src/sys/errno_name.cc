@@ -146,6 +146,8 @@ constexpr ErrnoEntry kErrnos[] = {
     {EOWNERDEAD, "EOWNERDEAD"},
     {ENOTRECOVERABLE, "ENOTRECOVERABLE"},
     {ERFKILL, "ERFKILL"},
+    {EHWPOISON, "EHWPOISON"},
+    {kHangErrno, "EHANG"},
 };
 
 // Second names for the same values.
