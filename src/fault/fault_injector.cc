@@ -1,0 +1,445 @@
+#include "src/fault/fault_injector.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "src/sys/errno_name.h"
+
+namespace sockfi {
+namespace {
+
+
+}  // namespace
+
+FaultInjector::FaultInjector(Syscalls& inner, FaultPlan plan,
+                             InjectorOptions options)
+    : inner_(inner), plan_(std::move(plan)), options_(options) {}
+
+Trace FaultInjector::trace() const {
+  absl::MutexLock lock(&mu_);
+  return trace_;
+}
+
+Trace FaultInjector::TakeTrace() {
+  absl::MutexLock lock(&mu_);
+  Trace taken = std::move(trace_);
+  trace_.clear();
+  return taken;
+}
+
+FaultInjector::FdState& FaultInjector::StateOf(int fd) {
+  if (fd >= static_cast<int>(fds_.size())) fds_.resize(fd + 1);
+  return fds_[fd];
+}
+
+bool FaultInjector::IsNonBlocking(int fd) {
+  if (fd < 0) return false;
+  if (fd < static_cast<int>(fds_.size()) && fds_[fd].open) {
+    return fds_[fd].nonblocking;
+  }
+  SysResult<FdFlags> flags = inner_.GetFdFlags(fd);  // an fd made elsewhere
+  return flags.ok() && flags->nonblocking;
+}
+
+bool FaultInjector::NonBlocking(int fd, int flags) {
+  if ((flags & MSG_DONTWAIT) != 0) return true;
+  absl::MutexLock lock(&mu_);
+  return IsNonBlocking(fd);
+}
+
+uint32_t FaultInjector::ThreadIndex() {
+  const std::thread::id self = std::this_thread::get_id();
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    if (threads_[i] == self) return static_cast<uint32_t>(i);
+  }
+  threads_.push_back(self);
+  return static_cast<uint32_t>(threads_.size() - 1);
+}
+
+size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
+                            bool nonblocking, int new_fds, FiredFault* fault) {
+  absl::MutexLock lock(&mu_);
+  TraceEvent event;
+  event.index = next_index_++;
+  event.call = call;
+  event.occurrence = ++occurrences_[static_cast<size_t>(call)];
+  event.thread = ThreadIndex();
+  event.fd = fd;
+  event.arg = arg;
+  event.arg2 = arg2;
+
+  for (size_t i = 0; i < plan_.faults.size(); ++i) {
+    const FaultRule& rule = plan_.faults[i];
+    if (rule.call != call || !rule.when.Contains(event.occurrence)) continue;
+    event.fault.rule = static_cast<int>(i);
+    if (const auto* shorten = std::get_if<ShortTransfer>(&rule.action)) {
+      event.fault.kind = FaultKind::kShort;
+      event.fault.short_bytes = shorten->max_bytes;
+      break;
+    }
+    const ErrnoFault& errno_fault = std::get<ErrnoFault>(rule.action);
+    const CatalogEntry* entry =
+        options_.catalog->Find(call, errno_fault.error_number);
+    event.fault.error_number = errno_fault.error_number;
+    event.fault.timing = errno_fault.timing.value_or(
+        entry != nullptr ? entry->timing : Timing::kBefore);
+    event.fault.kind = FaultKind::kErrno;
+    if (!options_.adversarial) {
+      const std::string name = ErrnoName(errno_fault.error_number);
+      if (entry == nullptr) {
+        event.fault.kind = FaultKind::kSuppressed;
+        event.note = absl::StrCat("Linux does not return ", name, " from ",
+                                  CallName(call));
+      } else if (event.fault.timing != entry->timing) {
+        event.fault.kind = FaultKind::kSuppressed;
+        event.note = absl::StrCat("Linux reports ", name, " ",
+                                  TimingName(entry->timing), ", not ",
+                                  TimingName(event.fault.timing));
+      } else if (entry->condition == Condition::kNonBlockingOnly && !nonblocking) {
+        event.fault.kind = FaultKind::kSuppressed;
+        event.note = absl::StrCat(name, " needs a call that cannot block");
+      } else if (entry->condition == Condition::kBlockingOnly && nonblocking) {
+        event.fault.kind = FaultKind::kSuppressed;
+        event.note = absl::StrCat(name, " needs a call that blocks");
+      }
+    }
+    break;
+  }
+  if (event.fault.kind == FaultKind::kNone && new_fds > 0 &&
+      plan_.fd_limit.has_value() &&
+      open_count_ + static_cast<uint32_t>(new_fds) > *plan_.fd_limit) {
+    event.fault.kind = FaultKind::kFdLimit;
+    event.fault.error_number = EMFILE;
+    event.fault.timing = Timing::kBefore;
+  }
+  *fault = event.fault;
+  if (!fault->injected()) fault->kind = FaultKind::kNone;
+  trace_.push_back(std::move(event));
+  return trace_.size() - 1;
+}
+
+void FaultInjector::MarkMissed(size_t index, int error_number) {
+  absl::MutexLock lock(&mu_);
+  TraceEvent& event = trace_[index];
+  event.note = absl::StrCat("the call itself failed with ",
+                            ErrnoName(error_number), " first");
+  event.fault.kind = FaultKind::kMissed;
+}
+
+void FaultInjector::Finish(size_t index, int error_number, int64_t value) {
+  absl::MutexLock lock(&mu_);
+  TraceEvent& event = trace_[index];
+  event.error_number = error_number;
+  event.value = value;
+  if (error_number != 0 && event.fault.kind != FaultKind::kErrno &&
+      event.fault.kind != FaultKind::kFdLimit) {
+    return;
+  }
+  // Calls that changed the fd table even when they report an error.
+  if (event.call == CallKind::kClose &&
+      !(event.fault.kind == FaultKind::kErrno &&
+        event.fault.timing == Timing::kBefore)) {
+    FdState& state = StateOf(event.fd);
+    if (state.open) {
+      state.open = false;
+      --open_count_;
+    }
+  } else if (event.call == CallKind::kFcntl && event.arg >= 0 &&
+             error_number == 0) {
+    StateOf(event.fd).nonblocking = event.arg == 1;
+  }
+}
+
+void FaultInjector::FinishWithFds(size_t index, std::array<int, 2> fds,
+                                  bool nonblocking, const SockAddr& address) {
+  absl::MutexLock lock(&mu_);
+  TraceEvent& event = trace_[index];
+  event.new_fds = fds;
+  event.address = address;
+  for (int fd : fds) {
+    if (fd < 0) continue;
+    FdState& state = StateOf(fd);
+    state.open = true;
+    state.nonblocking = nonblocking;
+    ++open_count_;
+  }
+}
+
+void FaultInjector::FinishWithAddress(size_t index, const SockAddr& address) {
+  absl::MutexLock lock(&mu_);
+  trace_[index].address = address;
+}
+
+void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
+  uint32_t occurrence;
+  {
+    absl::MutexLock lock(&mu_);
+    occurrence = trace_[index].occurrence;
+  }
+  for (const ActorRule& rule : plan_.actors) {
+    if (rule.call != call || !rule.when.Contains(occurrence)) continue;
+    absl::Status acted = absl::FailedPreconditionError(
+        "no actors on this backend (InjectorOptions::actors is null)");
+    SysResult<SockAddr> target = inner_.GetSockName(fd);
+    if (!target.ok()) {
+      acted = absl::FailedPreconditionError(absl::StrCat(
+          "getsockname of fd ", fd, " failed: ", ErrnoName(target.error())));
+    } else if (options_.actors != nullptr) {
+      acted = options_.actors->Act(rule.actor, *target);
+    }
+    absl::MutexLock lock(&mu_);
+    TraceEvent& event = trace_[index];
+    event.actor = rule.actor;
+    event.actor_acted = acted.ok();
+    if (!acted.ok()) {
+      event.note = absl::StrCat(ActorName(rule.actor),
+                                " did not act: ", acted.message());
+    }
+  }
+}
+
+template <typename Result, typename Call, typename Undo>
+Result FaultInjector::Run(size_t index, const FiredFault& fault, Call call,
+                          Undo undo) {
+  if (fault.kind != FaultKind::kNone && fault.timing == Timing::kBefore) {
+    Finish(index, fault.error_number);
+    return SysError{fault.error_number};
+  }
+  Result result = call();
+  if (!result.ok()) {
+    if (fault.kind != FaultKind::kNone) MarkMissed(index, result.error());
+    Finish(index, result.error());
+    return result;
+  }
+  if (fault.kind != FaultKind::kNone) {
+    undo(result);
+    Finish(index, fault.error_number);
+    return SysError{fault.error_number};
+  }
+  return result;
+}
+
+namespace {
+constexpr auto kNothingToUndo = [](const auto&) {};
+}  // namespace
+
+SysResult<int> FaultInjector::Socket(int domain, int type, int protocol) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kSocket, -1, type, domain, false, 1, &fault);
+  SysResult<int> result = Run<SysResult<int>>(
+      index, fault, [&] { return inner_.Socket(domain, type, protocol); },
+      [&](const SysResult<int>& made) { (void)inner_.Close(*made); });
+  if (result.ok()) {
+    FinishWithFds(index, {*result, -1}, (type & SOCK_NONBLOCK) != 0);
+    Finish(index, 0);
+  }
+  return result;
+}
+
+SysResult<std::array<int, 2>> FaultInjector::SocketPair(int domain, int type,
+                                                        int protocol) {
+  using Result = SysResult<std::array<int, 2>>;
+  FiredFault fault;
+  const size_t index =
+      Begin(CallKind::kSocketPair, -1, type, domain, false, 2, &fault);
+  Result result = Run<Result>(
+      index, fault, [&] { return inner_.SocketPair(domain, type, protocol); },
+      [&](const Result& made) {
+        (void)inner_.Close((*made)[0]);
+        (void)inner_.Close((*made)[1]);
+      });
+  if (result.ok()) {
+    FinishWithFds(index, *result, (type & SOCK_NONBLOCK) != 0);
+    Finish(index, 0);
+  }
+  return result;
+}
+
+SysStatus FaultInjector::Bind(int fd, const SockAddr& address) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kBind, fd, 0, 0, false, 0, &fault);
+  FinishWithAddress(index, address);
+  SysStatus result = Run<SysStatus>(
+      index, fault, [&] { return inner_.Bind(fd, address); }, kNothingToUndo);
+  if (result.ok()) Finish(index, 0);
+  return result;
+}
+
+SysStatus FaultInjector::Listen(int fd, int backlog) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kListen, fd, backlog, 0, false, 0, &fault);
+  SysStatus result = Run<SysStatus>(
+      index, fault, [&] { return inner_.Listen(fd, backlog); }, kNothingToUndo);
+  if (result.ok()) {
+    Finish(index, 0);
+    RunActors(index, CallKind::kListen, fd);
+  }
+  return result;
+}
+
+SysResult<SockAddr> FaultInjector::GetSockName(int fd) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kGetSockName, fd, 0, 0, false, 0, &fault);
+  SysResult<SockAddr> result = Run<SysResult<SockAddr>>(
+      index, fault, [&] { return inner_.GetSockName(fd); }, kNothingToUndo);
+  if (result.ok()) {
+    FinishWithAddress(index, *result);
+    Finish(index, 0);
+  }
+  return result;
+}
+
+SysResult<SockAddr> FaultInjector::GetPeerName(int fd) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kGetPeerName, fd, 0, 0, false, 0, &fault);
+  SysResult<SockAddr> result = Run<SysResult<SockAddr>>(
+      index, fault, [&] { return inner_.GetPeerName(fd); }, kNothingToUndo);
+  if (result.ok()) {
+    FinishWithAddress(index, *result);
+    Finish(index, 0);
+  }
+  return result;
+}
+
+SysStatus FaultInjector::Connect(int fd, const SockAddr& address) {
+  FiredFault fault;
+  const size_t index =
+      Begin(CallKind::kConnect, fd, 0, 0, NonBlocking(fd, 0), 0, &fault);
+  FinishWithAddress(index, address);
+  // For connect "took effect" means the attempt started: EINPROGRESS counts.
+  SysStatus result = Run<SysStatus>(
+      index, fault,
+      [&]() -> SysStatus {
+        SysStatus connected = inner_.Connect(fd, address);
+        if (!connected.ok() && connected.error() == EINPROGRESS &&
+            fault.kind != FaultKind::kNone) {
+          return SysStatus();
+        }
+        return connected;
+      },
+      kNothingToUndo);
+  if (result.ok()) Finish(index, 0);
+  return result;
+}
+
+SysResult<AcceptedSocket> FaultInjector::Accept4(int fd, int flags) {
+  using Result = SysResult<AcceptedSocket>;
+  FiredFault fault;
+  const size_t index =
+      Begin(CallKind::kAccept, fd, flags, 0, NonBlocking(fd, 0), 1, &fault);
+  // After: the connection was taken and is gone (ECONNABORTED); its client sees the
+  // connection closed.
+  Result result = Run<Result>(
+      index, fault, [&] { return inner_.Accept4(fd, flags); },
+      [&](const Result& taken) {
+        FinishWithAddress(index, taken->peer);
+        (void)inner_.Close(taken->fd);
+      });
+  if (result.ok()) {
+    FinishWithFds(index, {result->fd, -1}, (flags & SOCK_NONBLOCK) != 0,
+                  result->peer);
+    Finish(index, 0);
+    RunActors(index, CallKind::kAccept, fd);
+  }
+  return result;
+}
+
+SysStatus FaultInjector::SetNonBlocking(int fd, bool on) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kFcntl, fd, on ? 1 : 0, 0, false, 0, &fault);
+  SysStatus result = Run<SysStatus>(
+      index, fault, [&] { return inner_.SetNonBlocking(fd, on); }, kNothingToUndo);
+  if (result.ok()) Finish(index, 0);
+  return result;
+}
+
+SysResult<FdFlags> FaultInjector::GetFdFlags(int fd) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kFcntl, fd, -1, 0, false, 0, &fault);
+  SysResult<FdFlags> result = Run<SysResult<FdFlags>>(
+      index, fault, [&] { return inner_.GetFdFlags(fd); }, kNothingToUndo);
+  if (result.ok()) Finish(index, 0);
+  return result;
+}
+
+SysResult<int> FaultInjector::GetSocketError(int fd) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kGetSockOpt, fd, 0, 0, false, 0, &fault);
+  SysResult<int> result = Run<SysResult<int>>(
+      index, fault, [&] { return inner_.GetSocketError(fd); }, kNothingToUndo);
+  if (result.ok()) Finish(index, 0, *result);
+  return result;
+}
+
+SysResult<int> FaultInjector::Poll(absl::Span<pollfd> fds, int timeout_ms) {
+  FiredFault fault;
+  const size_t index =
+      Begin(CallKind::kPoll, -1, timeout_ms, static_cast<int>(fds.size()),
+            timeout_ms == 0, 0, &fault);
+  SysResult<int> result = Run<SysResult<int>>(
+      index, fault, [&] { return inner_.Poll(fds, timeout_ms); },
+      [&](const SysResult<int>&) {
+        for (pollfd& fd : fds) fd.revents = 0;  // the events are lost
+      });
+  if (result.ok()) Finish(index, 0, *result);
+  return result;
+}
+
+SysResult<size_t> FaultInjector::Send(int fd, absl::Span<const uint8_t> data,
+                                      int flags) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kSend, fd, static_cast<int>(data.size()),
+                             flags, NonBlocking(fd, flags), 0, &fault);
+  if (fault.kind == FaultKind::kShort) {
+    data = data.subspan(0, std::min<size_t>(data.size(), fault.short_bytes));
+    fault.kind = FaultKind::kNone;
+  }
+  SysResult<size_t> result = Run<SysResult<size_t>>(
+      index, fault, [&] { return inner_.Send(fd, data, flags); }, kNothingToUndo);
+  if (result.ok()) Finish(index, 0, static_cast<int64_t>(*result));
+  return result;
+}
+
+SysResult<size_t> FaultInjector::Recv(int fd, absl::Span<uint8_t> buffer,
+                                      int flags) {
+  FiredFault fault;
+  const size_t index =
+      Begin(CallKind::kRecv, fd, static_cast<int>(buffer.size()), flags,
+            NonBlocking(fd, flags), 0, &fault);
+  if (fault.kind == FaultKind::kShort) {
+    buffer = buffer.subspan(0, std::min<size_t>(buffer.size(), fault.short_bytes));
+    fault.kind = FaultKind::kNone;
+  }
+  SysResult<size_t> result = Run<SysResult<size_t>>(
+      index, fault, [&] { return inner_.Recv(fd, buffer, flags); },
+      kNothingToUndo);
+  if (result.ok()) Finish(index, 0, static_cast<int64_t>(*result));
+  return result;
+}
+
+SysStatus FaultInjector::Close(int fd) {
+  FiredFault fault;
+  const size_t index = Begin(CallKind::kClose, fd, 0, 0, false, 0, &fault);
+  // Before: the fd stays open (adversarial). After: released, then reported.
+  SysStatus result = Run<SysStatus>(
+      index, fault, [&] { return inner_.Close(fd); }, kNothingToUndo);
+  if (result.ok()) Finish(index, 0);
+  return result;
+}
+
+SysStatus FaultInjector::GetRandom(absl::Span<uint8_t> buffer) {
+  FiredFault fault;
+  const size_t index =
+      Begin(CallKind::kGetRandom, -1, static_cast<int>(buffer.size()), 0, false,
+            0, &fault);
+  SysStatus result = Run<SysStatus>(
+      index, fault, [&] { return inner_.GetRandom(buffer); }, kNothingToUndo);
+  if (result.ok()) Finish(index, 0);
+  return result;
+}
+
+}  // namespace sockfi

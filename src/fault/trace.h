@@ -1,0 +1,81 @@
+// Trace: what a routine did through a FaultInjector, call by call.
+//
+// Each event records the call, its occurrence number (per call kind, from 1), the fd it
+// acted on, the fds it created, the fault injected (if any) and the result the routine
+// saw. Oracles (src/check) judge a run from its trace; FormatTrace prints it for people.
+
+#ifndef SOCKFI_SRC_FAULT_TRACE_H_
+#define SOCKFI_SRC_FAULT_TRACE_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "src/fault/call_kind.h"
+#include "src/fault/errno_catalog.h"
+#include "src/fault/fault_plan.h"
+#include "src/sys/sock_addr.h"
+
+namespace sockfi {
+
+enum class FaultKind : uint8_t {
+  kNone,
+  kErrno,       // an errno rule fired
+  kShort,       // a short-transfer rule fired
+  kFdLimit,     // the plan's fdlimit refused a new fd (EMFILE)
+  kSuppressed,  // a rule matched but Linux could not fail this call that way (e.g.
+                // EAGAIN on a blocking socket); nothing was injected
+  kMissed,      // an "after" rule matched but the real call failed on its own first
+};
+
+struct FiredFault {
+  FaultKind kind = FaultKind::kNone;
+  int error_number = 0;            // kErrno, kFdLimit
+  Timing timing = Timing::kBefore;  // kErrno
+  uint32_t short_bytes = 0;        // kShort
+  int rule = -1;                   // index in FaultPlan::faults, -1 for fdlimit
+
+  bool injected() const {
+    return kind == FaultKind::kErrno || kind == FaultKind::kShort ||
+           kind == FaultKind::kFdLimit;
+  }
+};
+
+struct TraceEvent {
+  uint32_t index = 0;       // position in the run, from 0
+  CallKind call = CallKind::kSocket;
+  uint32_t occurrence = 0;  // 1-based count of calls of this kind
+  uint32_t thread = 0;      // 0 for the first thread seen, 1 for the next, ...
+  int fd = -1;              // the fd acted on; -1 when none (socket, poll, ...)
+  // Call-specific arguments:
+  //   socket, socketpair: arg = type, arg2 = domain
+  //   listen: arg = backlog;   accept: arg = flags
+  //   send, recv: arg = length, arg2 = flags;   getrandom: arg = length
+  //   poll: arg = timeout in ms, arg2 = number of fds
+  //   fcntl: arg = 1 to set O_NONBLOCK, 0 to clear it, -1 to read the flags
+  int arg = 0;
+  int arg2 = 0;
+  SockAddr address;         // bind/connect target, getsockname/getpeername/accept result
+  std::array<int, 2> new_fds = {-1, -1};  // fds created (socket, socketpair, accept)
+  FiredFault fault;
+  int error_number = 0;  // what the routine saw: 0 for success
+  int64_t value = 0;     // bytes moved, poll's ready count, SO_ERROR's value
+  ActorKind actor = ActorKind::kForeign;
+  bool actor_acted = false;  // an actor rule fired after this call
+  std::string note;          // why a fault was suppressed or an actor failed
+};
+
+using Trace = std::vector<TraceEvent>;
+
+// Returns a one-line summary of the event's arguments ("127.4.5.6:0", "AF_INET
+// SOCK_STREAM|SOCK_NONBLOCK", "16 bytes, MSG_DONTWAIT", ...).
+std::string FormatArguments(const TraceEvent& event);
+
+// Returns the trace as an aligned table with a header line: index, call#occurrence,
+// fd, arguments, fault, result.
+std::string FormatTrace(const Trace& trace);
+
+}  // namespace sockfi
+
+#endif  // SOCKFI_SRC_FAULT_TRACE_H_
