@@ -71,6 +71,7 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
   event.fd = fd;
   event.arg = arg;
   event.arg2 = arg2;
+  event.nonblocking = nonblocking;
 
   for (size_t i = 0; i < plan_.faults.size(); ++i) {
     const FaultRule& rule = plan_.faults[i];

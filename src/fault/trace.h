@@ -56,6 +56,8 @@ struct TraceEvent {
   //   fcntl: arg = 1 to set O_NONBLOCK, 0 to clear it, -1 to read the flags
   int arg = 0;
   int arg2 = 0;
+  bool nonblocking = false;  // the call could not block (O_NONBLOCK, MSG_DONTWAIT,
+                             // or poll with a zero timeout)
   SockAddr address;         // bind/connect target, getsockname/getpeername/accept result
   std::array<int, 2> new_fds = {-1, -1};  // fds created (socket, socketpair, accept)
   FiredFault fault;

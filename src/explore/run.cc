@@ -1,0 +1,39 @@
+#include "src/explore/run.h"
+
+#include <sys/socket.h>
+
+#include "src/check/judge.h"
+#include "src/fault/fault_injector.h"
+
+namespace sockfi {
+
+RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world) {
+  std::unique_ptr<World> world = make_world();
+  InjectorOptions injector_options;
+  injector_options.adversarial = spec.adversarial;
+  injector_options.actors = &world->actors();
+  FaultInjector injector(world->kernel(), spec.plan, injector_options);
+
+  const absl::Time start = world->kernel().Now();
+  absl::StatusOr<SocketPair> pair = spec.subject->make_pair(spec.options, injector);
+  RunResult result;
+  RunRecord& record = result.record;
+  record.elapsed = world->kernel().Now() - start;
+  record.plan = spec.plan;
+  record.trace = injector.TakeTrace();
+  record.status = pair.status();
+  if (pair.ok()) {
+    record.fds = {pair->fds[0].get(), pair->fds[1].get()};
+  }
+  record.requested_type = spec.options.type;
+  record.inet = spec.options.family != AF_UNIX;
+  if (spec.subject->honours_deadline) record.deadline = spec.options.timeout;
+  record.hang_dump = world->HangDump();
+
+  LivenessLimits limits;
+  limits.deadline_slack = world->deadline_slack();
+  result.verdict = Judge(record, world->kernel(), ErrnoCatalog::Linux(), limits);
+  return result;  // the pair closes here, through the injector, after judging
+}
+
+}  // namespace sockfi

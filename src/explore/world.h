@@ -1,0 +1,44 @@
+// World: a fresh backend for one run — the kernel calls go to, the other processes
+// plans can summon, and what the kernel can tell about a hang.
+
+#ifndef SOCKFI_SRC_EXPLORE_WORLD_H_
+#define SOCKFI_SRC_EXPLORE_WORLD_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "src/fault/host_actors.h"
+#include "src/sys/syscalls.h"
+
+namespace sockfi {
+
+enum class BackendKind : uint8_t { kSim, kReal };
+
+// Returns "sim" or "real".
+absl::string_view BackendName(BackendKind backend);
+// Returns the backend named "sim" or "real", or InvalidArgument.
+absl::StatusOr<BackendKind> ParseBackend(absl::string_view name);
+
+class World {
+ public:
+  virtual ~World() = default;
+  // Returns the kernel (never an injector).
+  virtual Syscalls& kernel() = 0;
+  // Returns the actors of this world.
+  virtual HostActors& actors() = 0;
+  // Returns the kernel's state dump if it saw a hang, else "".
+  virtual std::string HangDump() const = 0;
+  // Returns how late past its deadline a routine may return here: exact on the
+  // simulated kernel, scheduling noise on the real one.
+  virtual absl::Duration deadline_slack() const = 0;
+};
+
+// Returns a new world on the real kernel.
+std::unique_ptr<World> MakeRealWorld();
+
+}  // namespace sockfi
+
+#endif  // SOCKFI_SRC_EXPLORE_WORLD_H_

@@ -1,0 +1,185 @@
+// Each oracle fires on a routine with the bug it exists for, and stays quiet on the
+// hardened emulation — on the real kernel.
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "src/explore/run.h"
+#include "src/explore/world.h"
+#include "src/sys/step_error.h"
+#include "tests/check/broken_routines.h"
+
+namespace sockfi::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+RunResult RunPlan(const Subject& subject, absl::string_view plan_text,
+              PairOptions options = PairOptions()) {
+  absl::StatusOr<FaultPlan> plan = ParsePlan(plan_text);
+  EXPECT_TRUE(plan.ok()) << plan.status();
+  RunSpec spec;
+  spec.subject = &subject;
+  spec.plan = *plan;
+  spec.options = options;
+  return RunOnce(spec, &MakeRealWorld);
+}
+
+std::string MessageOf(const Verdict& verdict, ViolationKind kind) {
+  for (const Violation& v : verdict.violations) {
+    if (v.kind == kind) return v.message;
+  }
+  return "";
+}
+
+TEST(OraclesRealTest, LeakIsReportedWithProvenance) {
+  const Subject subject = BrokenSubject(Bug::kLeaksListener);
+  RunResult run = RunPlan(subject, "accept#1=EMFILE");
+  ASSERT_TRUE(run.verdict.Has(ViolationKind::kLeak)) << run.verdict.Format();
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kLeak),
+              ::testing::MatchesRegex("fd [0-9]+ from socket#1 \\(event 0\\) was never "
+                                      "closed, after accept#1=EMFILE; the routine "
+                                      "returned an error"));
+  // The error itself was propagated correctly.
+  EXPECT_FALSE(run.verdict.Has(ViolationKind::kWrongErrno));
+}
+
+TEST(OraclesRealTest, DoubleCloseIsReported) {
+  const Subject subject = BrokenSubject(Bug::kDoubleClose);
+  RunResult run = RunPlan(subject, "none");
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kDoubleClose)) << run.verdict.Format();
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kDoubleClose),
+              HasSubstr("again; close#1"));
+}
+
+TEST(OraclesRealTest, ForeignCloseAndUseAfterCloseAreReported) {
+  Subject subject;
+  subject.make_pair = [](const PairOptions&,
+                         Syscalls& sys) -> absl::StatusOr<SocketPair> {
+    const int fd = *sys.Socket(AF_INET, SOCK_STREAM, 0);
+    (void)sys.Close(fd);
+    (void)sys.GetSockName(fd);  // use after close
+    (void)sys.Close(1000);      // never owned
+    return StepErrorStatus("socket", EMFILE);
+  };
+  RunResult run = RunPlan(subject, "none");
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kUseAfterClose)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kForeignClose));
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kForeignClose),
+              HasSubstr("closed fd 1000, which the routine never opened"));
+  // And an error with no fault behind it.
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kUnexpectedError));
+}
+
+TEST(OraclesRealTest, SwallowedErrorIsReported) {
+  const Subject subject = BrokenSubject(Bug::kSwallowsAcceptError);
+  RunResult run = RunPlan(subject, "accept#1=EMFILE");
+  EXPECT_TRUE(run.record.status.ok());
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kSwallowedError)) << run.verdict.Format();
+  EXPECT_FALSE(run.verdict.Has(ViolationKind::kInvalidPair));  // reported once
+}
+
+TEST(OraclesRealTest, WrongErrnoAndWrongStepAreReported) {
+  const Subject close_errno = BrokenSubject(Bug::kReportsCloseErrno);
+  RunResult run = RunPlan(close_errno, "accept#1=EMFILE");
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kWrongErrno)) << run.verdict.Format();
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kWrongErrno),
+              HasSubstr("reported EIO at \"close\"; accept#1=EMFILE should surface as "
+                        "EMFILE at \"accept\""));
+
+  const Subject wrong_step = BrokenSubject(Bug::kWrongStep);
+  run = RunPlan(wrong_step, "accept#1=EMFILE");
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kWrongStep)) << run.verdict.Format();
+  EXPECT_FALSE(run.verdict.Has(ViolationKind::kWrongErrno));
+}
+
+TEST(OraclesRealTest, GivingUpOnARetryableFaultIsAnUnexpectedError) {
+  const Subject subject = BrokenSubject(Bug::kGivesUpOnEintr);
+  // The routine's first poll waits (timeout > 0), so EINTR is realistic there.
+  RunResult run = RunPlan(subject, "accept#1=EAGAIN; poll#1=EINTR");
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kUnexpectedError)) << run.verdict.Format();
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kUnexpectedError),
+              HasSubstr("reported EINTR at \"poll\" but only retryable"));
+}
+
+TEST(OraclesRealTest, ForeignPairIsReported) {
+  const Subject subject = BrokenSubject(Bug::kNoPeerCheck);
+  RunResult run = RunPlan(subject, "foreign@listen#1");
+  ASSERT_TRUE(run.record.status.ok()) << run.record.status;
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kForeignPair)) << run.verdict.Format();
+}
+
+TEST(OraclesRealTest, BusySpinIsReported) {
+  const Subject subject = BrokenSubject(Bug::kSpinsOnEmfile);
+  RunResult run = RunPlan(subject, "accept#*=EMFILE");
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kBusySpin)) << run.verdict.Format();
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kBusySpin),
+              HasSubstr("accept on fd"));
+}
+
+TEST(OraclesRealTest, LostFlagsAreReported) {
+  const Subject subject = BrokenSubject(Bug::kLosesCloexec);
+  PairOptions options;
+  options.type = SOCK_STREAM | SOCK_CLOEXEC;
+  RunResult run = RunPlan(subject, "none", options);
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kFlagsLost)) << run.verdict.Format();
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kFlagsLost),
+              HasSubstr("not close-on-exec; asked for no SOCK_NONBLOCK and "
+                        "SOCK_CLOEXEC"));
+}
+
+TEST(OraclesRealTest, CorrectRoutinesAreQuiet) {
+  const std::vector<std::string> plans = {
+      "none",
+      "accept#1=ECONNABORTED",
+      "accept#1=EMFILE",
+      "accept#1=EAGAIN; accept#2=EAGAIN",
+      "close#*=EINTR",
+      "close#*=EIO",
+      "socket#1=EMFILE",
+      "socket#2=ENFILE",
+      "bind#1=EADDRINUSE",
+      "listen#1=EADDRINUSE",
+      "getsockname#1=ENOBUFS",
+      "getpeername#1=ENOTCONN",
+      "connect#1=ECONNREFUSED",
+      "connect#1=EADDRNOTAVAIL",
+      "foreign@listen#1",
+      "impostor@listen#1",
+      "fdlimit=0",
+      "fdlimit=1",
+      "fdlimit=2",
+      "getrandom#1=ENOSYS",
+  };
+  const Subject* hardened = FindSubject("hardened");
+  ASSERT_NE(hardened, nullptr);
+  for (const std::string& plan : plans) {
+    for (int family : {AF_INET, AF_INET6}) {
+      PairOptions options;
+      options.family = family;
+      RunResult run = RunPlan(*hardened, plan, options);
+      EXPECT_TRUE(run.verdict.ok())
+          << plan << " family " << family << ":\n" << run.verdict.Format()
+          << FormatTrace(run.record.trace);
+    }
+    // The simple routine makes no getrandom or getpeername call, and after accept
+    // ECONNABORTED has consumed its only connection it waits for another until its
+    // deadline: only the hardened emulation reconnects.
+    if (plan.find("getrandom") == std::string::npos &&
+        plan.find("getpeername") == std::string::npos &&
+        plan.find("ECONNABORTED") == std::string::npos) {
+      const Subject simple = BrokenSubject(Bug::kNone);
+      RunResult run = RunPlan(simple, plan);
+      EXPECT_TRUE(run.verdict.ok()) << "simple routine, " << plan << ":\n"
+                                    << run.verdict.Format();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sockfi::testing
