@@ -4,12 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "src/cli/catalog_command.h"
 #include "src/cli/command.h"
 #include "src/cli/pair_command.h"
+#include "src/cli/run_command.h"
 
 int main(int argc, char** argv) {
   const std::vector<sockfi::cli::Command> commands = {
       sockfi::cli::PairCommand(),
+      sockfi::cli::RunCommand(),
+      sockfi::cli::CatalogCommand(),
   };
   return sockfi::cli::RunCommandLine(
       commands, std::vector<std::string>(argv, argv + argc), std::cout,

@@ -15,70 +15,17 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "src/check/pair_proof.h"
+#include "src/cli/pair_flags.h"
 #include "src/pair/socket_pair.h"
 #include "src/sys/real_syscalls.h"
 
-ABSL_FLAG(std::string, family, "inet", "address family: unix, inet or inet6");
-ABSL_FLAG(bool, nonblock, false, "ask for SOCK_NONBLOCK");
-ABSL_FLAG(bool, cloexec, false, "ask for SOCK_CLOEXEC");
 ABSL_FLAG(int64_t, count, 1, "how many pairs to make, one after another");
-ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5),
-          "deadline for each pair (e.g. 5s, 250ms)");
-ABSL_FLAG(std::string, peer_check, "addresses",
-          "how a foreign connection is recognised: addresses, token or both");
-ABSL_FLAG(std::string, listen_address, "spread",
-          "where the listener binds: spread (a random 127.x.y.z for inet) or "
-          "loopback");
 
 namespace sockfi::cli {
 namespace {
 
 constexpr int kPairsShown = 10;
 constexpr int kErrorsShown = 5;
-
-// Reads the pair flags into `options`; returns an error message or "".
-std::string ReadOptions(PairOptions* options) {
-  const std::string family = absl::GetFlag(FLAGS_family);
-  if (family == "unix") {
-    options->family = AF_UNIX;
-  } else if (family == "inet") {
-    options->family = AF_INET;
-  } else if (family == "inet6") {
-    options->family = AF_INET6;
-  } else {
-    return absl::StrCat("--family=", family, ": expected unix, inet or inet6");
-  }
-  options->type = SOCK_STREAM | (absl::GetFlag(FLAGS_nonblock) ? SOCK_NONBLOCK : 0) |
-                  (absl::GetFlag(FLAGS_cloexec) ? SOCK_CLOEXEC : 0);
-  options->timeout = absl::GetFlag(FLAGS_timeout);
-  const std::string check = absl::GetFlag(FLAGS_peer_check);
-  if (check == "addresses") {
-    options->peer_check = PeerCheck::kAddresses;
-  } else if (check == "token") {
-    options->peer_check = PeerCheck::kToken;
-  } else if (check == "both") {
-    options->peer_check = PeerCheck::kAddressesAndToken;
-  } else {
-    return absl::StrCat("--peer_check=", check,
-                        ": expected addresses, token or both");
-  }
-  const std::string where = absl::GetFlag(FLAGS_listen_address);
-  if (where == "spread") {
-    options->listen_address = ListenAddress::kSpread;
-  } else if (where == "loopback") {
-    options->listen_address = ListenAddress::kLoopback;
-  } else {
-    return absl::StrCat("--listen_address=", where,
-                        ": expected spread or loopback");
-  }
-  if (absl::GetFlag(FLAGS_count) < 1) {
-    return absl::StrCat("--count=", absl::GetFlag(FLAGS_count),
-                        ": must be at least 1");
-  }
-  absl::Status valid = ValidatePairOptions(*options);
-  if (!valid.ok()) return std::string(valid.message());
-  return "";
-}
 
 std::string Describe(Syscalls& sys, const SocketPair& pair) {
   std::string text;
@@ -105,7 +52,11 @@ int RunPair(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   PairOptions options;
-  const std::string error = ReadOptions(&options);
+  std::string error = ReadPairOptions(&options);
+  if (error.empty() && absl::GetFlag(FLAGS_count) < 1) {
+    error = absl::StrCat("--count=", absl::GetFlag(FLAGS_count),
+                         ": must be at least 1");
+  }
   if (!error.empty()) {
     std::fprintf(stderr, "sockfi pair: %s\n", error.c_str());
     return kExitUsage;
@@ -179,8 +130,7 @@ Command PairCommand() {
       "each pair's addresses, flags and the time it took to make (the first 10 "
       "pairs; then a summary).\n"
       "Exit status 1 if any pair failed.",
-      {"family", "nonblock", "cloexec", "count", "timeout", "peer_check",
-       "listen_address"},
+      WithPairFlags({"count"}),
       &RunPair,
   };
 }

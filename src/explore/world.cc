@@ -37,4 +37,10 @@ absl::StatusOr<BackendKind> ParseBackend(absl::string_view name) {
 
 std::unique_ptr<World> MakeRealWorld() { return std::make_unique<RealWorld>(); }
 
+absl::StatusOr<std::function<std::unique_ptr<World>()>> MakeWorldFactory(
+    BackendKind backend) {
+  if (backend == BackendKind::kReal) return &MakeRealWorld;
+  return absl::UnavailableError("the simulated kernel is not linked in");
+}
+
 }  // namespace sockfi

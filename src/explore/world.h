@@ -4,6 +4,7 @@
 #ifndef SOCKFI_SRC_EXPLORE_WORLD_H_
 #define SOCKFI_SRC_EXPLORE_WORLD_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,10 @@ class World {
 
 // Returns a new world on the real kernel.
 std::unique_ptr<World> MakeRealWorld();
+
+// Returns a function making fresh worlds of `backend` with default settings.
+absl::StatusOr<std::function<std::unique_ptr<World>()>> MakeWorldFactory(
+    BackendKind backend);
 
 }  // namespace sockfi
 

@@ -146,11 +146,11 @@ std::string FormatArguments(const TraceEvent& event) {
 }
 
 std::string FormatTrace(const Trace& trace) {
-  std::string table = absl::StrFormat("%4s  %-16s %4s  %-36s %-24s %s\n", "#", "call",
+  std::string table = absl::StrFormat("%4s  %-16s %4s  %-46s %-24s %s\n", "#", "call",
                                       "fd", "arguments", "fault", "result");
   for (const TraceEvent& event : trace) {
     absl::StrAppendFormat(
-        &table, "%4d  %-16s %4s  %-36s %-24s %s\n", event.index,
+        &table, "%4d  %-16s %4s  %-46s %-24s %s\n", event.index,
         absl::StrCat(CallName(event.call), "#", event.occurrence),
         event.fd >= 0 ? absl::StrCat(event.fd) : std::string("-"),
         FormatArguments(event), FormatFault(event), FormatResult(event));
