@@ -6,12 +6,14 @@
 
 #include "src/cli/catalog_command.h"
 #include "src/cli/command.h"
+#include "src/cli/explore_command.h"
 #include "src/cli/pair_command.h"
 #include "src/cli/run_command.h"
 
 int main(int argc, char** argv) {
   const std::vector<sockfi::cli::Command> commands = {
       sockfi::cli::PairCommand(),
+      sockfi::cli::ExploreCommand(),
       sockfi::cli::RunCommand(),
       sockfi::cli::CatalogCommand(),
   };
