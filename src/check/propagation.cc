@@ -20,10 +20,9 @@ Handling HandlingOf(const TraceEvent& event, const ErrnoCatalog& catalog) {
   if (event.fault.kind == FaultKind::kFdLimit) return Handling::kPropagate;
   const CatalogEntry* entry = catalog.Find(event.call, event.fault.error_number);
   if (entry != nullptr) return entry->handling;
-  // An adversarial errno outside the catalog: only the classic transient ones are
-  // worth retrying; anything else should be reported.
-  const int e = event.fault.error_number;
-  return (e == EINTR || e == EAGAIN) ? Handling::kRetry : Handling::kPropagate;
+  // An adversarial errno Linux would not return here: reporting it is right, and so
+  // is getting past it.
+  return Handling::kPropagate;
 }
 
 std::string Describe(const TraceEvent& event, const FaultPlan& plan) {
@@ -45,9 +44,19 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
       fired.push_back({&event, HandlingOf(event, catalog)});
     }
   }
+  // The last fatal fault the routine did not get past: one it recovered from (the
+  // same call on the same fd succeeded later, e.g. bind with another address) no
+  // longer decides the outcome.
   const Fired* fatal = nullptr;
   for (const Fired& f : fired) {
-    if (f.handling == Handling::kPropagate) fatal = &f;
+    if (f.handling != Handling::kPropagate) continue;
+    bool recovered = false;
+    for (size_t i = f.event->index + 1; i < record.trace.size() && !recovered; ++i) {
+      const TraceEvent& later = record.trace[i];
+      recovered = later.call == f.event->call && later.fd == f.event->fd &&
+                  later.error_number == 0;
+    }
+    if (!recovered) fatal = &f;
   }
   bool flooded = false;
   for (const TraceEvent& event : record.trace) {

@@ -3,7 +3,8 @@
 //
 // Expected outcome: if a fault the catalog marks "propagate" fired (or the plan's
 // fdlimit refused an fd), the last such fault's errno at its step — unless the
-// routine recovered with a working pair, which is fine. Faults marked "retry" must not
+// routine got past it (the same call on the same fd succeeded later) or recovered
+// with a working pair, which is fine. Faults marked "retry" must not
 // end the run (a routine may give up on one only after it fired repeatedly); faults
 // marked "ignore" (close) must never be reported in place of the outcome. A flood may
 // end the run with ETIMEDOUT at any step.

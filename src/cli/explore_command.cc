@@ -67,8 +67,12 @@ int RunExplore(const std::vector<std::string>& args) {
   if (backend->backend == BackendKind::kReal &&
       options.pair_options.timeout > kRealDeadline) {
     options.pair_options.timeout = kRealDeadline;
-    std::printf("real backend: each run's deadline is %s\n",
-                absl::FormatDuration(kRealDeadline).c_str());
+  }
+  if (backend->backend == BackendKind::kReal) {
+    options.extend_timeouts = false;
+    std::printf("real backend: each run's deadline is %s, and runs that reach it "
+                "are not extended\n",
+                absl::FormatDuration(options.pair_options.timeout).c_str());
   }
   const bool progress = isatty(STDERR_FILENO);
   absl::Time last_progress = absl::InfinitePast();
@@ -125,7 +129,8 @@ Command ExploreCommand() {
       "command that reproduces it. Prints a table of each fault: how often it was "
       "handled and how\n"
       "often it led to a violation. On the real backend each run's deadline is cut "
-      "to 300ms.\n"
+      "to 300ms,\n"
+      "and schedules whose run reached its deadline are not extended.\n"
       "Exit status 1 when any violation was found.",
       WithBackendFlags(WithPairFlags({"depth", "json", "max_schedules"})),
       &RunExplore,

@@ -153,11 +153,17 @@ class Explorer {
       absl::flat_hash_set<ViolationKind> kinds;
       for (const Violation& v : run.verdict.violations) kinds.insert(v.kind);
       for (ViolationKind kind : kinds) Record(plan, kind);
-    } else if (next != nullptr) {
+    } else if (next != nullptr &&
+               (options_.extend_timeouts ||
+                run.record.status.code() != absl::StatusCode::kDeadlineExceeded)) {
       // Extend by one more atom from what this run did.
       const bool limited = HasFdLimit(schedule);
       for (Atom& atom : CandidateAtoms(run.record.trace, false, space_)) {
         if (limited && std::holds_alternative<FdLimit>(atom.rule)) continue;
+        if (std::any_of(schedule.begin(), schedule.end(),
+                        [&](const Atom& a) { return a.text == atom.text; })) {
+          continue;
+        }
         Schedule longer = schedule;
         longer.push_back(std::move(atom));
         if (seen_.insert(KeyOf(longer)).second) next->push_back(std::move(longer));

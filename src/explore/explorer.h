@@ -37,6 +37,9 @@ struct ExploreOptions {
   bool half_open = true;  // the backend can make half-open clients
   PairOptions pair_options;
   uint64_t max_schedules = 5000000;  // stop (and say so) past this many
+  // Extend schedules whose run ended at its deadline. On the real kernel each such
+  // run costs the whole deadline, so the CLI turns this off there.
+  bool extend_timeouts = true;
   // Called every few hundred schedules and once at the end; may be empty.
   std::function<void(const ExploreProgress&)> on_progress;
 };

@@ -42,7 +42,9 @@ FaultPlan PlanOf(const std::vector<Atom>& atoms);
 std::vector<Atom> AtomsOf(const FaultPlan& plan);
 
 struct ScheduleSpaceOptions {
-  bool adversarial = false;   // add errnos and timings Linux could not produce
+  // Add errnos and timings Linux could not produce (but never a close that keeps its
+  // fd: surviving that takes retrying close, which is wrong on Linux).
+  bool adversarial = false;
   bool half_open = true;      // the backend can make half-open clients
   const ErrnoCatalog* catalog = &ErrnoCatalog::Linux();
 };

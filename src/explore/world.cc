@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/fault/real_host_actors.h"
+#include "src/sim/sim_kernel.h"
 #include "src/sys/real_syscalls.h"
 
 namespace sockfi {
@@ -22,6 +23,49 @@ class RealWorld final : public World {
   RealHostActors actors_;
 };
 
+// The simulated kernel's own actors, as plans summon them.
+class SimActors final : public HostActors {
+ public:
+  explicit SimActors(SimKernel& kernel) : kernel_(kernel) {}
+  absl::Status Act(ActorKind actor, const SockAddr& listener) override {
+    switch (actor) {
+      case ActorKind::kFlood:
+        kernel_.StartFlood(listener);
+        break;
+      case ActorKind::kForeign:
+        kernel_.ConnectForeignClient(listener, ForeignClientMode::kCompletesSilently);
+        break;
+      case ActorKind::kImpostor:
+        kernel_.ConnectForeignClient(listener, ForeignClientMode::kSendsGarbage);
+        break;
+      case ActorKind::kHalfOpen:
+        kernel_.ConnectForeignClient(listener, ForeignClientMode::kHalfOpen);
+        break;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  SimKernel& kernel_;
+};
+
+class SimWorld final : public World {
+ public:
+  explicit SimWorld(std::unique_ptr<SimKernel> kernel)
+      : kernel_(std::move(kernel)), actors_(*kernel_) {}
+  Syscalls& kernel() override { return *kernel_; }
+  HostActors& actors() override { return actors_; }
+  std::string HangDump() const override {
+    return kernel_->hang().has_value() ? kernel_->hang()->dump : "";
+  }
+  // Virtual time is exact; poll timeouts are whole milliseconds.
+  absl::Duration deadline_slack() const override { return absl::Milliseconds(1); }
+
+ private:
+  std::unique_ptr<SimKernel> kernel_;
+  SimActors actors_;
+};
+
 }  // namespace
 
 absl::string_view BackendName(BackendKind backend) {
@@ -37,10 +81,20 @@ absl::StatusOr<BackendKind> ParseBackend(absl::string_view name) {
 
 std::unique_ptr<World> MakeRealWorld() { return std::make_unique<RealWorld>(); }
 
+absl::StatusOr<std::unique_ptr<World>> MakeSimWorld(const SimConfig& config) {
+  absl::StatusOr<std::unique_ptr<SimKernel>> kernel = SimKernel::Create(config);
+  if (!kernel.ok()) return kernel.status();
+  return std::make_unique<SimWorld>(std::move(*kernel));
+}
+
 absl::StatusOr<std::function<std::unique_ptr<World>()>> MakeWorldFactory(
-    BackendKind backend) {
+    BackendKind backend, const SimConfig& config) {
   if (backend == BackendKind::kReal) return &MakeRealWorld;
-  return absl::UnavailableError("the simulated kernel is not linked in");
+  absl::Status valid = ValidateSimConfig(config);
+  if (!valid.ok()) return valid;
+  return [config]() -> std::unique_ptr<World> {
+    return std::move(*MakeSimWorld(config));
+  };
 }
 
 }  // namespace sockfi

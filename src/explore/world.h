@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "src/fault/host_actors.h"
+#include "src/sim/sim_config.h"
 #include "src/sys/syscalls.h"
 
 namespace sockfi {
@@ -40,9 +41,14 @@ class World {
 // Returns a new world on the real kernel.
 std::unique_ptr<World> MakeRealWorld();
 
-// Returns a function making fresh worlds of `backend` with default settings.
+// Returns a new world on a simulated kernel built from `config`, or InvalidArgument
+// for a bad configuration.
+absl::StatusOr<std::unique_ptr<World>> MakeSimWorld(const SimConfig& config);
+
+// Returns a function making fresh worlds of `backend`: simulated ones from `config`
+// (checked once here), real ones ignoring it.
 absl::StatusOr<std::function<std::unique_ptr<World>()>> MakeWorldFactory(
-    BackendKind backend);
+    BackendKind backend, const SimConfig& config = SimConfig());
 
 }  // namespace sockfi
 

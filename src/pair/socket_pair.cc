@@ -55,10 +55,12 @@ bool IsRetryableAcceptError(int error_number) {
   }
 }
 
-// Connection-level failures of our connecting socket that a new attempt can cure.
+// Connection-level failures of our connecting socket that a new attempt can cure
+// (ENOTCONN: no attempt was under way at all).
 bool IsConnectionLost(int error_number) {
   return error_number == ECONNREFUSED || error_number == ECONNRESET ||
-         error_number == ECONNABORTED || error_number == EPIPE;
+         error_number == ECONNABORTED || error_number == EPIPE ||
+         error_number == ENOTCONN;
 }
 
 bool Wants(const PairOptions& options, PeerCheck check) {
@@ -98,6 +100,8 @@ class LoopbackPairBuilder {
   };
 
   absl::Status OpenListener(absl::Span<const uint8_t> address_seed);
+  // Opens a new listening socket (closing any earlier one) bound to `address`.
+  absl::Status BindListener(const SockAddr& address);
   absl::Status StartConnect();
   absl::Status AwaitOurConnection();
   absl::Status OnClientEvent(short revents);
@@ -175,13 +179,6 @@ absl::StatusOr<SocketPair> LoopbackPairBuilder::Build() {
 
 absl::Status LoopbackPairBuilder::OpenListener(
     absl::Span<const uint8_t> address_seed) {
-  SysResult<UniqueFd> listener =
-      Own(syscalls_, syscalls_.Socket(options_.family,
-                                      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                                      options_.protocol));
-  if (!listener.ok()) return StepErrorStatus("socket", listener.error());
-  listener_ = std::move(*listener);
-
   SockAddr address = SockAddr::Loopback(options_.family);
   if (options_.family == AF_INET &&
       options_.listen_address == ListenAddress::kSpread) {
@@ -192,13 +189,14 @@ absl::Status LoopbackPairBuilder::OpenListener(
       address = SockAddr::Ipv4((uint32_t{127} << 24) | host, 0);
     }
   }
-  SysStatus bound = syscalls_.Bind(listener_.get(), address);
-  if (!bound.ok() && bound.error() == EADDRNOTAVAIL &&
-      address != SockAddr::Loopback(options_.family)) {
-    // Only 127.0.0.1 is local on this system: use it.
-    bound = syscalls_.Bind(listener_.get(), SockAddr::Loopback(options_.family));
+  absl::Status bound = BindListener(address);
+  if (!bound.ok() && address != SockAddr::Loopback(options_.family) &&
+      GetStepError(bound).value_or(StepError()).error_number == EADDRNOTAVAIL) {
+    // Only 127.0.0.1 is local on this system: use it, on a fresh socket (the first
+    // may be bound already, if bind failed after taking effect).
+    bound = BindListener(SockAddr::Loopback(options_.family));
   }
-  if (!bound.ok()) return StepErrorStatus("bind", bound.error());
+  if (!bound.ok()) return bound;
 
   SysStatus listening = syscalls_.Listen(listener_.get(), kBacklog);
   if (!listening.ok()) return StepErrorStatus("listen", listening.error());
@@ -206,6 +204,19 @@ absl::Status LoopbackPairBuilder::OpenListener(
   SysResult<SockAddr> name = syscalls_.GetSockName(listener_.get());
   if (!name.ok()) return StepErrorStatus("getsockname", name.error());
   listen_address_ = *name;
+  return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::BindListener(const SockAddr& address) {
+  (void)listener_.Close();  // a previous attempt's socket, if any
+  SysResult<UniqueFd> listener =
+      Own(syscalls_, syscalls_.Socket(options_.family,
+                                      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                                      options_.protocol));
+  if (!listener.ok()) return StepErrorStatus("socket", listener.error());
+  listener_ = std::move(*listener);
+  SysStatus bound = syscalls_.Bind(listener_.get(), address);
+  if (!bound.ok()) return StepErrorStatus("bind", bound.error());
   return absl::OkStatus();
 }
 
@@ -294,7 +305,9 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
         if (!polled_ || (revents & (POLLERR | POLLHUP)) == 0) {
           return Stall("connect", EINPROGRESS);  // still in progress
         }
-        error_number = ENOTCONN;  // hung up without connecting or failing
+        // Hung up without connecting or failing: no attempt is under way (connect
+        // reported EINTR or EINPROGRESS without starting one). Start again.
+        error_number = ENOTCONN;
       }
       if (IsConnectionLost(error_number) &&
           connect_attempts_ < kMaxConnectAttempts) {
