@@ -45,6 +45,7 @@ absl::StatusOr<SocketPair> BrokenPair(Bug bug, const PairOptions& options,
       (bug == Bug::kLosesCloexec ? 0 : (options.type & SOCK_CLOEXEC));
   UniqueFd accepted;
   int spins = 0;
+  bool interrupted = false;
   const absl::Time deadline = sys.Now() + options.timeout;
   while (!accepted.valid()) {
     if (bug != Bug::kBlockingAccept) {
@@ -54,7 +55,10 @@ absl::StatusOr<SocketPair> BrokenPair(Bug bug, const PairOptions& options,
       SysResult<int> ready = sys.Poll(absl::MakeSpan(&readable, 1),
                                       static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
       if (!ready.ok()) {
-        if (ready.error() == EINTR && bug != Bug::kGivesUpOnEintr) continue;
+        if (ready.error() == EINTR && bug != Bug::kGivesUpOnEintr) {
+          interrupted = true;
+          continue;
+        }
         return StepErrorStatus("poll", ready.error());
       }
       if (*ready == 0) continue;
@@ -65,6 +69,9 @@ absl::StatusOr<SocketPair> BrokenPair(Bug bug, const PairOptions& options,
       if (e == EAGAIN || e == EINTR || e == ECONNABORTED) continue;
       if (e == EMFILE && bug == Bug::kSpinsOnEmfile && ++spins < 1000) continue;
       switch (bug) {
+        case Bug::kLeaksAfterEintr:
+          if (interrupted) (void)client.Release();
+          return StepErrorStatus("accept", e);
         case Bug::kLeaksListener:
           (void)listener.Release();
           return StepErrorStatus("accept", e);

@@ -23,6 +23,8 @@ enum class Bug {
   kSpinsOnEmfile,      // retries accept at once on EMFILE, up to 1000 times
   kLosesCloexec,       // accepts without SOCK_CLOEXEC even when asked
   kGivesUpOnEintr,     // treats a poll EINTR as fatal
+  kLeaksAfterEintr,    // once a poll was interrupted, an accept error leaks the
+                       // client: wrong only when two faults combine
 };
 
 // Returns a pair made by the routine with `bug`.

@@ -1,5 +1,5 @@
 // Each oracle fires on a routine with the bug it exists for, and stays quiet on the
-// hardened emulation — on the real kernel.
+// hardened emulation — on the simulated kernel and on the real one.
 
 #include <sys/socket.h>
 
@@ -19,16 +19,24 @@ namespace {
 
 using ::testing::HasSubstr;
 
-RunResult RunPlan(const Subject& subject, absl::string_view plan_text,
-              PairOptions options = PairOptions()) {
-  absl::StatusOr<FaultPlan> plan = ParsePlan(plan_text);
-  EXPECT_TRUE(plan.ok()) << plan.status();
-  RunSpec spec;
-  spec.subject = &subject;
-  spec.plan = *plan;
-  spec.options = options;
-  return RunOnce(spec, &MakeRealWorld);
-}
+struct Backend {
+  std::string name;
+  WorldFactory make_world;
+};
+
+class OraclesTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  RunResult RunPlan(const Subject& subject, absl::string_view plan_text,
+                    PairOptions options = PairOptions()) {
+    absl::StatusOr<FaultPlan> plan = ParsePlan(plan_text);
+    EXPECT_TRUE(plan.ok()) << plan.status();
+    RunSpec spec;
+    spec.subject = &subject;
+    spec.plan = *plan;
+    spec.options = options;
+    return RunOnce(spec, GetParam().make_world);
+  }
+};
 
 std::string MessageOf(const Verdict& verdict, ViolationKind kind) {
   for (const Violation& v : verdict.violations) {
@@ -37,7 +45,7 @@ std::string MessageOf(const Verdict& verdict, ViolationKind kind) {
   return "";
 }
 
-TEST(OraclesRealTest, LeakIsReportedWithProvenance) {
+TEST_P(OraclesTest, LeakIsReportedWithProvenance) {
   const Subject subject = BrokenSubject(Bug::kLeaksListener);
   RunResult run = RunPlan(subject, "accept#1=EMFILE");
   ASSERT_TRUE(run.verdict.Has(ViolationKind::kLeak)) << run.verdict.Format();
@@ -49,7 +57,7 @@ TEST(OraclesRealTest, LeakIsReportedWithProvenance) {
   EXPECT_FALSE(run.verdict.Has(ViolationKind::kWrongErrno));
 }
 
-TEST(OraclesRealTest, DoubleCloseIsReported) {
+TEST_P(OraclesTest, DoubleCloseIsReported) {
   const Subject subject = BrokenSubject(Bug::kDoubleClose);
   RunResult run = RunPlan(subject, "none");
   EXPECT_TRUE(run.verdict.Has(ViolationKind::kDoubleClose)) << run.verdict.Format();
@@ -57,7 +65,7 @@ TEST(OraclesRealTest, DoubleCloseIsReported) {
               HasSubstr("again; close#1"));
 }
 
-TEST(OraclesRealTest, ForeignCloseAndUseAfterCloseAreReported) {
+TEST_P(OraclesTest, ForeignCloseAndUseAfterCloseAreReported) {
   Subject subject;
   subject.make_pair = [](const PairOptions&,
                          Syscalls& sys) -> absl::StatusOr<SocketPair> {
@@ -76,7 +84,7 @@ TEST(OraclesRealTest, ForeignCloseAndUseAfterCloseAreReported) {
   EXPECT_TRUE(run.verdict.Has(ViolationKind::kUnexpectedError));
 }
 
-TEST(OraclesRealTest, SwallowedErrorIsReported) {
+TEST_P(OraclesTest, SwallowedErrorIsReported) {
   const Subject subject = BrokenSubject(Bug::kSwallowsAcceptError);
   RunResult run = RunPlan(subject, "accept#1=EMFILE");
   EXPECT_TRUE(run.record.status.ok());
@@ -84,7 +92,7 @@ TEST(OraclesRealTest, SwallowedErrorIsReported) {
   EXPECT_FALSE(run.verdict.Has(ViolationKind::kInvalidPair));  // reported once
 }
 
-TEST(OraclesRealTest, WrongErrnoAndWrongStepAreReported) {
+TEST_P(OraclesTest, WrongErrnoAndWrongStepAreReported) {
   const Subject close_errno = BrokenSubject(Bug::kReportsCloseErrno);
   RunResult run = RunPlan(close_errno, "accept#1=EMFILE");
   EXPECT_TRUE(run.verdict.Has(ViolationKind::kWrongErrno)) << run.verdict.Format();
@@ -98,7 +106,7 @@ TEST(OraclesRealTest, WrongErrnoAndWrongStepAreReported) {
   EXPECT_FALSE(run.verdict.Has(ViolationKind::kWrongErrno));
 }
 
-TEST(OraclesRealTest, GivingUpOnARetryableFaultIsAnUnexpectedError) {
+TEST_P(OraclesTest, GivingUpOnARetryableFaultIsAnUnexpectedError) {
   const Subject subject = BrokenSubject(Bug::kGivesUpOnEintr);
   // The routine's first poll waits (timeout > 0), so EINTR is realistic there.
   RunResult run = RunPlan(subject, "accept#1=EAGAIN; poll#1=EINTR");
@@ -107,14 +115,14 @@ TEST(OraclesRealTest, GivingUpOnARetryableFaultIsAnUnexpectedError) {
               HasSubstr("reported EINTR at \"poll\" but only retryable"));
 }
 
-TEST(OraclesRealTest, ForeignPairIsReported) {
+TEST_P(OraclesTest, ForeignPairIsReported) {
   const Subject subject = BrokenSubject(Bug::kNoPeerCheck);
   RunResult run = RunPlan(subject, "foreign@listen#1");
   ASSERT_TRUE(run.record.status.ok()) << run.record.status;
   EXPECT_TRUE(run.verdict.Has(ViolationKind::kForeignPair)) << run.verdict.Format();
 }
 
-TEST(OraclesRealTest, BusySpinIsReported) {
+TEST_P(OraclesTest, BusySpinIsReported) {
   const Subject subject = BrokenSubject(Bug::kSpinsOnEmfile);
   RunResult run = RunPlan(subject, "accept#*=EMFILE");
   EXPECT_TRUE(run.verdict.Has(ViolationKind::kBusySpin)) << run.verdict.Format();
@@ -122,7 +130,7 @@ TEST(OraclesRealTest, BusySpinIsReported) {
               HasSubstr("accept on fd"));
 }
 
-TEST(OraclesRealTest, LostFlagsAreReported) {
+TEST_P(OraclesTest, LostFlagsAreReported) {
   const Subject subject = BrokenSubject(Bug::kLosesCloexec);
   PairOptions options;
   options.type = SOCK_STREAM | SOCK_CLOEXEC;
@@ -133,7 +141,7 @@ TEST(OraclesRealTest, LostFlagsAreReported) {
                         "SOCK_CLOEXEC"));
 }
 
-TEST(OraclesRealTest, CorrectRoutinesAreQuiet) {
+TEST_P(OraclesTest, CorrectRoutinesAreQuiet) {
   const std::vector<std::string> plans = {
       "none",
       "accept#1=ECONNABORTED",
@@ -179,6 +187,60 @@ TEST(OraclesRealTest, CorrectRoutinesAreQuiet) {
                                     << run.verdict.Format();
     }
   }
+}
+
+TEST_P(OraclesTest, TwoFaultsTogetherExposeALeakNeitherShowsAlone) {
+  const Subject subject = BrokenSubject(Bug::kLeaksAfterEintr);
+  EXPECT_TRUE(RunPlan(subject, "poll#1=EINTR").verdict.ok());
+  EXPECT_TRUE(RunPlan(subject, "accept#1=EMFILE").verdict.ok());
+  EXPECT_TRUE(RunPlan(subject, "poll#1=EINTR; accept#1=EMFILE")
+                  .verdict.Has(ViolationKind::kLeak));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, OraclesTest,
+    ::testing::Values(Backend{"Sim", *MakeWorldFactory(BackendKind::kSim)},
+                      Backend{"Real", *MakeWorldFactory(BackendKind::kReal)}),
+    [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
+
+// Only the simulated kernel can tell that a blocking call would never return.
+TEST(OraclesSimTest, HangIsReportedWithTheKernelState) {
+  const Subject subject = BrokenSubject(Bug::kBlockingAccept);
+  RunSpec spec;
+  spec.subject = &subject;
+  spec.plan = *ParsePlan("flood@listen#1");
+  RunResult run = RunOnce(spec, *MakeWorldFactory(BackendKind::kSim));
+  ASSERT_TRUE(run.verdict.Has(ViolationKind::kHang)) << run.verdict.Format();
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kHang),
+              HasSubstr("accept#1 on fd 3 would block forever"));
+  EXPECT_FALSE(run.record.hang_dump.empty());
+  // The hardened emulation meets the same flood with its deadline.
+  spec.subject = FindSubject("hardened");
+  run = RunOnce(spec, *MakeWorldFactory(BackendKind::kSim));
+  EXPECT_TRUE(run.verdict.ok()) << run.verdict.Format();
+  EXPECT_EQ(run.record.status.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(run.record.elapsed, PairOptions().timeout);
+}
+
+TEST(OraclesSimTest, DeadlineMissedIsReported) {
+  // A routine that says it honours its deadline but waits 3 s past it.
+  Subject subject;
+  subject.honours_deadline = true;
+  subject.make_pair = [](const PairOptions& options,
+                         Syscalls& sys) -> absl::StatusOr<SocketPair> {
+    pollfd nothing = {-1, 0, 0};
+    (void)sys.Poll(absl::MakeSpan(&nothing, 1),
+                   static_cast<int>(absl::ToInt64Milliseconds(options.timeout)) +
+                       3000);
+    return StepErrorStatus("accept", ETIMEDOUT);
+  };
+  RunSpec spec;
+  spec.subject = &subject;
+  spec.plan = FaultPlan();
+  RunResult run = RunOnce(spec, *MakeWorldFactory(BackendKind::kSim));
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kDeadlineMissed)) << run.verdict.Format();
+  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kDeadlineMissed),
+              HasSubstr("returned after 8s; its deadline was 5s"));
 }
 
 }  // namespace
