@@ -1,0 +1,133 @@
+// `sockfi run`, `sockfi explore` and `sockfi catalog` end to end: the real binary.
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/run_program.h"
+
+namespace sockfi::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+ProgramResult Sockfi(std::vector<std::string> args) {
+  args.insert(args.begin(), RunfilePath("src/cli/sockfi"));
+  return RunProgram(args);
+}
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/" + name;
+}
+
+TEST(RunCommandTest, PrintsTraceOutcomeAndVerdict) {
+  ProgramResult r = Sockfi({"run", "--plan=accept#1=EMFILE"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("plan:     accept#1=EMFILE\n"
+                                "subject:  hardened (sockfi src/pair/socket_pair.cc)\n"
+                                "backend:  sim\n"));
+  EXPECT_THAT(r.out, HasSubstr("accept#1"));
+  EXPECT_THAT(r.out, HasSubstr("EMFILE (before)"));
+  EXPECT_THAT(r.out, HasSubstr("outcome:  RESOURCE_EXHAUSTED: accept: Too many open "
+                               "files [EMFILE], after "));
+  EXPECT_THAT(r.out, HasSubstr("verdict:  OK: no violation\n"));
+}
+
+TEST(RunCommandTest, ViolationExitsOne) {
+  // A close that keeps its fd (not Linux): the hardened emulation does not retry
+  // close, so the listener leaks.
+  ProgramResult r =
+      Sockfi({"run", "--plan=close#1=EINTR:before", "--adversarial"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("backend:  sim, adversarial"));
+  EXPECT_THAT(r.out, HasSubstr("verdict:  leak: fd 3 from socket#1"));
+}
+
+TEST(RunCommandTest, ReadsPlansFromFiles) {
+  const std::string path = TempPath("plan.txt");
+  std::ofstream(path) << "# the listener's first accept fails\naccept#1=ECONNABORTED\n"
+                         "foreign@listen#1  # and a stranger connects\n";
+  ProgramResult r = Sockfi({"run", "--plan=@" + path, "--backend=real"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, StartsWith("plan:     accept#1=ECONNABORTED; foreign@listen#1\n"));
+  EXPECT_THAT(r.out, HasSubstr("backend:  real\n"));
+}
+
+TEST(RunCommandTest, BadInputIsAUsageErrorThatSaysWhy) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"run"},
+       "sockfi run: --plan is required, e.g. --plan='accept#1=EMFILE' (or "
+       "--plan=none for a fault-free run)\n"},
+      {{"run", "--plan=acept#1=EINTR"},
+       "sockfi run: --plan, line 1, column 1: unknown call \"acept\"; expected one "
+       "of socket, socketpair, bind, listen, getsockname, getpeername, connect, "
+       "accept, fcntl, getsockopt, poll, send, recv, close, getrandom, or fdlimit, "
+       "none, or an actor such as foreign@listen#1\n"},
+      {{"run", "--plan=accept#1=EBADF"},
+       "sockfi run: accept#1=EBADF: Linux does not return EBADF from accept on a "
+       "socket the program owns (its errnos there: EAGAIN, EINTR, ECONNABORTED, "
+       "EPROTO, ENETUNREACH, EMFILE, ENFILE, ENOBUFS, ENOMEM); use --adversarial to "
+       "inject it anyway\n"},
+      {{"run", "--plan=@/nonexistent/plan"},
+       "sockfi run: cannot read plan file \"/nonexistent/plan\": No such file or "
+       "directory\n"},
+      {{"run", "--plan=none", "--backend=moon"},
+       "sockfi run: --backend=moon: expected sim or real\n"},
+      {{"run", "--plan=none", "--subject=nope"},
+       "sockfi run: --subject=nope: no subject named \"nope\"; the subjects are: "
+       "hardened, or all\n"},
+      {{"run", "accept#1=EINTR"},
+       "sockfi run: unexpected argument \"accept#1=EINTR\" (quote the plan: "
+       "--plan='...')\n"},
+  };
+  for (const auto& [args, message] : cases) {
+    ProgramResult r = Sockfi(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back();
+    EXPECT_EQ(r.err, message);
+  }
+  // A plan file that is a directory.
+  ProgramResult dir = Sockfi({"run", "--plan=@/tmp"});
+  EXPECT_EQ(dir.exit_code, 2);
+  EXPECT_EQ(dir.err, "sockfi run: cannot read plan file \"/tmp\": it is a directory\n");
+}
+
+TEST(ExploreCommandTest, ExploresAndWritesJson) {
+  const std::string json_path = TempPath("report.json");
+  ProgramResult r = Sockfi({"explore", "--depth=1", "--json=" + json_path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("subject hardened, backend sim, depth 1: "));
+  EXPECT_THAT(r.out, HasSubstr(" schedules/s), fault-free run of "));
+  EXPECT_THAT(r.out, HasSubstr("  accept       EMFILE "));
+  EXPECT_THAT(r.out, HasSubstr("\nno violation\n"));
+  std::stringstream json;
+  json << std::ifstream(json_path).rdbuf();
+  EXPECT_THAT(json.str(), StartsWith("{\"subjects\": [\n  {\"subject\": \"hardened\", "
+                                     "\"backend\": \"sim\", \"depth\": 1, "));
+  EXPECT_THAT(json.str(), HasSubstr("\"violations\": []"));
+}
+
+TEST(ExploreCommandTest, BadInputIsAUsageError) {
+  ProgramResult depth = Sockfi({"explore", "--depth=0"});
+  EXPECT_EQ(depth.exit_code, 2);
+  EXPECT_EQ(depth.err, "sockfi explore: --depth=0: expected 1 to 4\n");
+  ProgramResult json = Sockfi({"explore", "--json=/nonexistent/dir/r.json"});
+  EXPECT_EQ(json.exit_code, 2);
+  EXPECT_EQ(json.err,
+            "sockfi explore: --json=/nonexistent/dir/r.json: cannot write that file\n");
+}
+
+TEST(CatalogCommandTest, PrintsTheTable) {
+  ProgramResult r = Sockfi({"catalog"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, StartsWith("call         errno          timing  handling   when"));
+  EXPECT_THAT(r.out, HasSubstr("close        EINTR          after   ignore"));
+}
+
+}  // namespace
+}  // namespace sockfi::testing
