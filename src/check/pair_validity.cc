@@ -36,13 +36,21 @@ bool CheckPairValidity(const RunRecord& record, Syscalls& probe,
     }
   }
   if (record.inet) {
-    SysResult<SockAddr> a_name = probe.GetSockName(a);
-    SysResult<SockAddr> b_peer = probe.GetPeerName(b);
-    if (a_name.ok() && b_peer.ok() && *a_name != *b_peer) {
-      out->push_back({ViolationKind::kForeignPair,
-                      absl::StrCat("fd ", b, " is connected to ", b_peer->ToString(),
-                                   ", not to fd ", a, " at ", a_name->ToString())});
-      return false;
+    // Each end's peer must be the other end; either direction that can be read
+    // decides (an end whose connection was reset cannot say whom it was talking to).
+    const int ends[2] = {a, b};
+    for (int i = 0; i < 2; ++i) {
+      const int self = ends[i];
+      const int other = ends[1 - i];
+      SysResult<SockAddr> peer = probe.GetPeerName(self);
+      SysResult<SockAddr> other_name = probe.GetSockName(other);
+      if (peer.ok() && other_name.ok() && *peer != *other_name) {
+        out->push_back({ViolationKind::kForeignPair,
+                        absl::StrCat("fd ", self, " is connected to ", peer->ToString(),
+                                     ", not to fd ", other, " at ",
+                                     other_name->ToString())});
+        return false;
+      }
     }
   }
   absl::Status proof = ProvePair(probe, a, b, kProbeToken);
@@ -52,19 +60,22 @@ bool CheckPairValidity(const RunRecord& record, Syscalls& probe,
                                  "connection: ", proof.message())});
     return false;
   }
+  // A requested flag must be set; O_NONBLOCK must also not be set unasked (the
+  // caller would get EAGAIN where it expects to wait). An unasked FD_CLOEXEC only
+  // keeps the fds out of child processes, which is no harm.
   const bool want_nonblock = (record.requested_type & SOCK_NONBLOCK) != 0;
   const bool want_cloexec = (record.requested_type & SOCK_CLOEXEC) != 0;
   for (int fd : {a, b}) {
     SysResult<FdFlags> flags = probe.GetFdFlags(fd);
     if (!flags.ok()) continue;
-    if (flags->nonblocking != want_nonblock || flags->cloexec != want_cloexec) {
+    if (flags->nonblocking != want_nonblock || (want_cloexec && !flags->cloexec)) {
       out->push_back(
           {ViolationKind::kFlagsLost,
-           absl::StrCat("fd ", fd, " is ", flags->nonblocking ? "" : "not ",
-                        "non-blocking and ", flags->cloexec ? "" : "not ",
-                        "close-on-exec; asked for ", want_nonblock ? "" : "no ",
-                        "SOCK_NONBLOCK and ", want_cloexec ? "" : "no ",
-                        "SOCK_CLOEXEC")});
+           absl::StrCat("fd ", fd, " has O_NONBLOCK ",
+                        flags->nonblocking ? "on" : "off", " (asked: ",
+                        want_nonblock ? "on" : "off", ") and FD_CLOEXEC ",
+                        flags->cloexec ? "on" : "off", " (asked: ",
+                        want_cloexec ? "on" : "off", ")")});
     }
   }
   return true;

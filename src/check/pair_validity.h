@@ -1,5 +1,6 @@
 // The pair oracle: a successful routine returned two open fds that form one working
-// connection to each other, with the flags that were asked for.
+// connection to each other, with the flags that were asked for (every flag asked for
+// set, and O_NONBLOCK not set unasked).
 
 #ifndef SOCKFI_SRC_CHECK_PAIR_VALIDITY_H_
 #define SOCKFI_SRC_CHECK_PAIR_VALIDITY_H_

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "src/sys/errno_name.h"
 #include "src/sys/step_error.h"
 
@@ -119,10 +120,11 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
     }
   }
   std::string why = "no fault fired";
-  for (const Fired& f : fired) {
+  if (!fired.empty()) {
+    std::vector<std::string> names;
+    for (const Fired& f : fired) names.push_back(Describe(*f.event, record.plan));
     why = absl::StrCat("only retryable or ignorable faults fired (",
-                       Describe(*f.event, record.plan), "...)");
-    break;
+                       absl::StrJoin(names, ", "), ")");
   }
   out->push_back({ViolationKind::kUnexpectedError,
                   absl::StrCat("reported ", said, " but ", why)});

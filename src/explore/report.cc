@@ -1,10 +1,15 @@
 #include "src/explore/report.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace sockfi {
 namespace {
+
+constexpr size_t kFindingsShownPerKind = 3;
 
 std::string JsonString(absl::string_view text) {
   std::string out = "\"";
@@ -73,10 +78,30 @@ std::string FormatReport(const ExploreReport& report) {
   }
   absl::StrAppend(&text, "\n", report.findings.size(), " finding",
                   report.findings.size() == 1 ? "" : "s",
-                  " (each a minimal plan):\n");
-  for (const Finding& finding : report.findings) {
-    absl::StrAppend(&text, "  ", ViolationName(finding.kind), ": ", finding.message,
-                    "\n    ", ReplayCommand(report, finding), "\n");
+                  " (distinct minimal plans), by kind, shortest plans first:\n");
+  // Findings are sorted by kind; within a kind show the shortest few.
+  for (size_t begin = 0; begin < report.findings.size();) {
+    size_t end = begin;
+    while (end < report.findings.size() &&
+           report.findings[end].kind == report.findings[begin].kind) {
+      ++end;
+    }
+    std::vector<const Finding*> kind;
+    for (size_t i = begin; i < end; ++i) kind.push_back(&report.findings[i]);
+    std::stable_sort(kind.begin(), kind.end(), [](const Finding* a, const Finding* b) {
+      return a->plan.size() < b->plan.size();
+    });
+    absl::StrAppend(&text, "  ", ViolationName(kind.front()->kind), " (",
+                    kind.size(), "):\n");
+    for (size_t i = 0; i < kind.size() && i < kFindingsShownPerKind; ++i) {
+      absl::StrAppend(&text, "    ", kind[i]->message, "\n      ",
+                      ReplayCommand(report, *kind[i]), "\n");
+    }
+    if (kind.size() > kFindingsShownPerKind) {
+      absl::StrAppend(&text, "    ... and ", kind.size() - kFindingsShownPerKind,
+                      " more (--json lists them all)\n");
+    }
+    begin = end;
   }
   return text;
 }

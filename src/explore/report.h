@@ -15,8 +15,9 @@ namespace sockfi {
 std::string ReplayCommand(const ExploreReport& report, const Finding& finding);
 
 // Returns the text summary: schedules and rate, the (call × fault) table with how
-// often each fault was handled or led to a violation, and each finding with the
-// command that reproduces it.
+// often each fault was handled or led to a violation, and for each violation kind the
+// number of findings and the three with the shortest plans, each with the command
+// that reproduces it (the JSON has them all).
 std::string FormatReport(const ExploreReport& report);
 
 // Returns {"subjects": [{"subject", "backend", "depth", "schedules", "seconds",

@@ -1,6 +1,7 @@
 #include "src/subjects/subject.h"
 
 #include "absl/strings/str_join.h"
+#include "src/subjects/kafka_python.h"
 
 namespace sockfi {
 
@@ -11,6 +12,13 @@ const std::vector<Subject>& AllSubjects() {
        "retries after poll, foreign connections rejected by peer address, one "
        "deadline over the whole call, every fd owned from birth.",
        "sockfi src/pair/socket_pair.cc", &MakeSocketPair, true},
+      {"kafka_python",
+       "The classic unverified emulation: listen(min(SOMAXCONN, 128)) on the "
+       "loopback address, a non-blocking connect whose EINPROGRESS and EINTR are "
+       "swallowed, a blocking accept with no retry, no peer check and no deadline, "
+       "the listener closed in a finally.",
+       "dpkp/kafka-python kafka/vendor/socketpair.py (from backports.socketpair)",
+       &KafkaPythonSocketPair, false},
   };
   return *kSubjects;
 }

@@ -137,8 +137,8 @@ TEST_P(OraclesTest, LostFlagsAreReported) {
   RunResult run = RunPlan(subject, "none", options);
   EXPECT_TRUE(run.verdict.Has(ViolationKind::kFlagsLost)) << run.verdict.Format();
   EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kFlagsLost),
-              HasSubstr("not close-on-exec; asked for no SOCK_NONBLOCK and "
-                        "SOCK_CLOEXEC"));
+              HasSubstr("has O_NONBLOCK off (asked: off) and FD_CLOEXEC off (asked: "
+                        "on)"));
 }
 
 TEST_P(OraclesTest, CorrectRoutinesAreQuiet) {

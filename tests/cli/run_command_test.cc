@@ -81,7 +81,7 @@ TEST(RunCommandTest, BadInputIsAUsageErrorThatSaysWhy) {
        "sockfi run: --backend=moon: expected sim or real\n"},
       {{"run", "--plan=none", "--subject=nope"},
        "sockfi run: --subject=nope: no subject named \"nope\"; the subjects are: "
-       "hardened, or all\n"},
+       "hardened, kafka_python, or all\n"},
       {{"run", "accept#1=EINTR"},
        "sockfi run: unexpected argument \"accept#1=EINTR\" (quote the plan: "
        "--plan='...')\n"},

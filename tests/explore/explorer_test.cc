@@ -3,10 +3,12 @@
 
 #include "src/explore/explorer.h"
 
+#include <set>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
 #include "src/explore/report.h"
 #include "src/explore/schedule_space.h"
 #include "tests/check/broken_routines.h"
@@ -102,6 +104,18 @@ TEST(ExplorerTest, FindsABugThatNeedsTwoFaultsOnlyAtDepthTwo) {
   EXPECT_TRUE(found) << FormatReport(deep);
 }
 
+TEST(ExplorerTest, KafkaPythonModelHandsOutForeignPairsAndHangsOnAFullQueue) {
+  ExploreReport report = ExploreOn(*FindSubject("kafka_python"), BackendKind::kSim, 1);
+  std::set<std::string> found;
+  for (const Finding& finding : report.findings) {
+    found.insert(absl::StrCat(ViolationName(finding.kind), " ", finding.plan));
+  }
+  EXPECT_TRUE(found.count("foreign-pair foreign@listen#1")) << FormatReport(report);
+  EXPECT_TRUE(found.count("hang flood@listen#1")) << FormatReport(report);
+  EXPECT_TRUE(found.count("unexpected-error accept#1=EINTR")) << FormatReport(report);
+  EXPECT_TRUE(found.count("unexpected-error close#1=EINTR")) << FormatReport(report);
+}
+
 TEST(ExplorerTest, ReportsSayWhatWasFoundAndHowToReplayIt) {
   const Subject subject = BrokenSubject(Bug::kLeaksListener);
   ExploreReport report = ExploreOn(subject, BackendKind::kSim, 1);
@@ -109,8 +123,10 @@ TEST(ExplorerTest, ReportsSayWhatWasFoundAndHowToReplayIt) {
   const std::string text = FormatReport(report);
   EXPECT_THAT(text, HasSubstr("subject broken, backend sim, depth 1: "));
   EXPECT_THAT(text, HasSubstr("  accept       EMFILE"));
-  EXPECT_THAT(text, HasSubstr("sockfi run --plan='accept#1=EMFILE' --subject=broken "
+  EXPECT_THAT(text, HasSubstr("  leak ("));
+  EXPECT_THAT(text, HasSubstr("sockfi run --plan='fdlimit=2' --subject=broken "
                               "--backend=sim"));
+  EXPECT_THAT(text, HasSubstr("more (--json lists them all)"));
   const std::string json = ReportsToJson({report});
   EXPECT_EQ(json.rfind("{\"subjects\": [\n  {\"subject\": \"broken\", \"backend\": "
                        "\"sim\", \"depth\": 1, \"schedules\": ",
