@@ -3,6 +3,9 @@
 #include "src/fault/fault_plan.h"
 
 #include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -74,6 +77,50 @@ TEST(FaultPlanTest, GoodExamplesRoundTrip) {
     ASSERT_TRUE(second.ok()) << printed << ": " << second.status();
     EXPECT_EQ(*first, *second);
     EXPECT_EQ(PrintPlan(*second), printed);
+  }
+}
+
+// Returns every plan README.md shows: each --plan='...' and each rule in the first
+// column of the "Fault plans" table.
+std::vector<std::string> ReadmePlans() {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  std::ifstream file(std::string(srcdir ? srcdir : ".") + "/sockfi/README.md");
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string readme = text.str();
+  std::vector<std::string> plans;
+  for (size_t at = readme.find("--plan='"); at != std::string::npos;
+       at = readme.find("--plan='", at + 1)) {
+    const size_t start = at + 8;
+    plans.push_back(readme.substr(start, readme.find('\'', start) - start));
+  }
+  const size_t table = readme.find("| rule | meaning |");
+  const size_t end = readme.find("\n\n", table);
+  std::stringstream rows(readme.substr(table, end - table));
+  std::string row;
+  while (std::getline(rows, row)) {
+    const size_t cell_end = row.find(" | ", 2);
+    if (row.rfind("| `", 0) != 0 || cell_end == std::string::npos) continue;
+    const std::string cell = row.substr(2, cell_end - 2);
+    for (size_t tick = cell.find('`'); tick != std::string::npos;
+         tick = cell.find('`', cell.find('`', tick + 1) + 1)) {
+      const size_t close = cell.find('`', tick + 1);
+      plans.push_back(cell.substr(tick + 1, close - tick - 1));
+    }
+  }
+  return plans;
+}
+
+TEST(FaultPlanTest, EveryPlanInTheReadmeRoundTrips) {
+  const std::vector<std::string> plans = ReadmePlans();
+  ASSERT_GE(plans.size(), 15u) << "README.md not found or changed shape";
+  for (const std::string& text : plans) {
+    SCOPED_TRACE(text);
+    absl::StatusOr<FaultPlan> first = ParsePlan(text);
+    ASSERT_TRUE(first.ok()) << first.status();
+    absl::StatusOr<FaultPlan> second = ParsePlan(PrintPlan(*first));
+    ASSERT_TRUE(second.ok()) << second.status();
+    EXPECT_EQ(*first, *second);
   }
 }
 
