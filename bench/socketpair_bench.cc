@@ -2,15 +2,17 @@
 //   - hardened MakeSocketPair (inet, inet6, unix),
 //   - native socketpair(AF_UNIX) called directly,
 //   - the classic unverified sequence of kafka-python's vendored socketpair
-//     (kafka/vendor/socketpair.py, from backports.socketpair): listen(min(SOMAXCONN,
-//     128)) on 127.0.0.1:0, non-blocking connect with EINPROGRESS ignored, back to
-//     blocking, blocking accept, no peer check, close the listener.
+//     (kafka/vendor/socketpair.py, from backports.socketpair):
+//     listen(min(SOMAXCONN, 128)) on 127.0.0.1:0, non-blocking connect with
+//     EINPROGRESS ignored, back to blocking, blocking accept, no peer check,
+//     close the listener.
 // Each pair is closed in one of two orders. With the accepted side first, its
-// TIME_WAIT entry keeps the listener's port, and a listener on one fixed address slows
-// down as they pile up (LINUX_SEMANTICS.md, "Churn"); those benchmarks run a fixed
-// 30,000 pairs, enough to show it, and run last so they do not slow the others. The
-// counter tw_before gives the TIME_WAIT sockets present when a benchmark started: for
-// numbers that compare, start each from a quiet machine (tw_before near 0), e.g. with
+// TIME_WAIT entry keeps the listener's port, and a listener on one fixed
+// address slows down as they pile up (LINUX_SEMANTICS.md, "Churn"); those
+// benchmarks run a fixed 30,000 pairs, enough to show it, and run last so they
+// do not slow the others. The counter tw_before gives the TIME_WAIT sockets
+// present when a benchmark started: for numbers that compare, start each from a
+// quiet machine (tw_before near 0), e.g. with
 // --benchmark_filter and a minute between runs.
 
 #include <netinet/in.h>
@@ -32,31 +34,34 @@ namespace {
 
 enum CloseOrder { kConnectingFirst = 0, kAcceptedFirst = 1 };
 
-// Returns the classic sequence's pair, or an empty pair on any failure (it does no
-// more checking than the code it models).
+// Returns the classic sequence's pair, or an empty pair on any failure (it does
+// no more checking than the code it models).
 SocketPair ClassicPair(Syscalls& sys) {
   SocketPair pair;
-  UniqueFd listener(sys, sys.Socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)
-                             .value());
+  UniqueFd listener(sys,
+                    sys.Socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).value());
   if (!sys.Bind(listener.get(), SockAddr::Loopback(AF_INET)).ok()) return pair;
   if (!sys.Listen(listener.get(), std::min(SOMAXCONN, 128)).ok()) return pair;
   SysResult<SockAddr> address = sys.GetSockName(listener.get());
   if (!address.ok()) return pair;
-  UniqueFd client(sys, sys.Socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).value());
+  UniqueFd client(sys,
+                  sys.Socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).value());
   (void)sys.SetNonBlocking(client.get(), true);
   SysStatus connecting = sys.Connect(client.get(), *address);
   if (!connecting.ok() && connecting.error() != EINPROGRESS) return pair;
   (void)sys.SetNonBlocking(client.get(), false);
-  SysResult<AcceptedSocket> accepted = sys.Accept4(listener.get(), SOCK_CLOEXEC);
+  SysResult<AcceptedSocket> accepted =
+      sys.Accept4(listener.get(), SOCK_CLOEXEC);
   if (!accepted.ok()) return pair;
   pair.fds[0] = std::move(client);
   pair.fds[1] = UniqueFd(sys, accepted->fd);
   return pair;
 }
 
-// Returns the number of TCP sockets in TIME_WAIT now (/proc/net/sockstat), or -1. The
-// accepted-side-first results depend on it: the kernel keeps at most
-// net.ipv4.tcp_max_tw_buckets of them and closes further sockets without TIME_WAIT.
+// Returns the number of TCP sockets in TIME_WAIT now (/proc/net/sockstat), or
+// -1. The accepted-side-first results depend on it: the kernel keeps at most
+// net.ipv4.tcp_max_tw_buckets of them and closes further sockets without
+// TIME_WAIT.
 int TimeWaitCount() {
   std::ifstream sockstat("/proc/net/sockstat");
   std::string word;
@@ -89,7 +94,8 @@ void BM_Hardened(benchmark::State& state) {
   PairOptions options;
   options.family = static_cast<int>(state.range(0));
   const auto order = static_cast<CloseOrder>(state.range(1));
-  if (state.range(2) >= 0) options.peer_check = static_cast<PeerCheck>(state.range(2));
+  if (state.range(2) >= 0)
+    options.peer_check = static_cast<PeerCheck>(state.range(2));
   int failures = 0;
   const int time_wait_before = TimeWaitCount();
   for (auto _ : state) {

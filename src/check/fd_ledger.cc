@@ -23,8 +23,8 @@ std::string EventName(const Trace& trace, int index) {
                       index, ")");
 }
 
-// Returns ", after accept#1=ECONNABORTED, close#2=EINTR" for the faults injected
-// before event `index`, or "" when none had fired.
+// Returns ", after accept#1=ECONNABORTED, close#2=EINTR" for the faults
+// injected before event `index`, or "" when none had fired.
 std::string FaultsBefore(const RunRecord& record, int index) {
   std::vector<std::string> fired;
   for (int i = 0; i < index; ++i) {
@@ -32,7 +32,8 @@ std::string FaultsBefore(const RunRecord& record, int index) {
     if (!fault.injected()) continue;
     if (fault.kind == FaultKind::kFdLimit) {
       fired.push_back(absl::StrCat(CallName(record.trace[i].call), "#",
-                                   record.trace[i].occurrence, "=EMFILE (fdlimit)"));
+                                   record.trace[i].occurrence,
+                                   "=EMFILE (fdlimit)"));
     } else if (fault.rule >= 0) {
       fired.push_back(PrintRule(record.plan.faults[fault.rule]));
     }
@@ -44,7 +45,8 @@ std::string FaultsBefore(const RunRecord& record, int index) {
 // Returns whether the close in `event` released its fd.
 bool Released(const TraceEvent& event) {
   if (event.error_number == 0) return true;
-  // A close the injector failed "after" released the fd; one failed "before" did not.
+  // A close the injector failed "after" released the fd; one failed "before"
+  // did not.
   return event.fault.kind == FaultKind::kErrno &&
          event.fault.timing == Timing::kAfter;
 }
@@ -71,9 +73,10 @@ void CheckFdLedger(const RunRecord& record, std::vector<Violation>* out) {
     auto it = fds.find(event.fd);
     if (event.call == CallKind::kClose) {
       if (it == fds.end()) {
-        out->push_back({ViolationKind::kForeignClose,
-                        absl::StrCat(EventName(trace, i), " closed fd ", event.fd,
-                                     ", which the routine never opened")});
+        out->push_back(
+            {ViolationKind::kForeignClose,
+             absl::StrCat(EventName(trace, i), " closed fd ", event.fd,
+                          ", which the routine never opened")});
       } else if (!it->second.open) {
         out->push_back(
             {ViolationKind::kDoubleClose,
@@ -87,26 +90,29 @@ void CheckFdLedger(const RunRecord& record, std::vector<Violation>* out) {
       continue;
     }
     if (UsesFd(event.call) && it != fds.end() && !it->second.open) {
-      out->push_back({ViolationKind::kUseAfterClose,
-                      absl::StrCat(EventName(trace, i), " used fd ", event.fd,
-                                   " after ", EventName(trace, it->second.closed_by),
-                                   " closed it")});
+      out->push_back(
+          {ViolationKind::kUseAfterClose,
+           absl::StrCat(EventName(trace, i), " used fd ", event.fd, " after ",
+                        EventName(trace, it->second.closed_by), " closed it")});
     }
   }
-  std::vector<std::pair<int, int>> leaked;  // (made_by, fd), in order of creation
+  std::vector<std::pair<int, int>>
+      leaked;  // (made_by, fd), in order of creation
   for (const auto& [fd, history] : fds) {
     if (!history.open) continue;
-    if (record.status.ok() && (fd == record.fds[0] || fd == record.fds[1])) continue;
+    if (record.status.ok() && (fd == record.fds[0] || fd == record.fds[1]))
+      continue;
     leaked.emplace_back(history.made_by, fd);
   }
   std::sort(leaked.begin(), leaked.end());
   for (const auto& [made_by, fd] : leaked) {
     out->push_back(
         {ViolationKind::kLeak,
-         absl::StrCat("fd ", fd, " from ", EventName(trace, made_by),
-                      " was never closed",
-                      FaultsBefore(record, static_cast<int>(trace.size())),
-                      record.status.ok() ? "" : "; the routine returned an error")});
+         absl::StrCat(
+             "fd ", fd, " from ", EventName(trace, made_by),
+             " was never closed",
+             FaultsBefore(record, static_cast<int>(trace.size())),
+             record.status.ok() ? "" : "; the routine returned an error")});
   }
 }
 

@@ -1,4 +1,5 @@
-// The fd ledger oracle: every fd a routine makes is returned or closed exactly once.
+// The fd ledger oracle: every fd a routine makes is returned or closed exactly
+// once.
 
 #ifndef SOCKFI_SRC_CHECK_FD_LEDGER_H_
 #define SOCKFI_SRC_CHECK_FD_LEDGER_H_
@@ -10,9 +11,9 @@
 
 namespace sockfi {
 
-// Appends to `out` a violation for each leak (with provenance: which call made the fd
-// and which faults had fired by then), double close, close of an fd the routine never
-// owned, and use of an fd after the routine closed it.
+// Appends to `out` a violation for each leak (with provenance: which call made
+// the fd and which faults had fired by then), double close, close of an fd the
+// routine never owned, and use of an fd after the routine closed it.
 void CheckFdLedger(const RunRecord& record, std::vector<Violation>* out);
 
 // Returns the fds the routine made that were still open when it returned.

@@ -11,10 +11,11 @@
 
 namespace sockfi {
 
-// Returns the verdict of the fd ledger, pair, propagation and liveness oracles on
-// `record`; `probe` is the backend the run used (not the injector around it). After a
-// hang only the fd ledger is judged besides: the simulated kernel then fails every
-// call but close, so the outcome and the pair say nothing more.
+// Returns the verdict of the fd ledger, pair, propagation and liveness oracles
+// on `record`; `probe` is the backend the run used (not the injector around
+// it). After a hang only the fd ledger is judged besides: the simulated kernel
+// then fails every call but close, so the outcome and the pair say nothing
+// more.
 Verdict Judge(const RunRecord& record, Syscalls& probe,
               const ErrnoCatalog& catalog = ErrnoCatalog::Linux(),
               const LivenessLimits& limits = LivenessLimits());

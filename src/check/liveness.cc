@@ -64,24 +64,27 @@ void CheckLiveness(const RunRecord& record, const LivenessLimits& limits,
     if (run > limits.spin_budget) {
       out->push_back(
           {ViolationKind::kBusySpin,
-           absl::StrCat(CallName(event.call), " on fd ", event.fd, " failed with ",
-                        ErrnoName(event.error_number), " more than ",
-                        limits.spin_budget, " times without progress")});
+           absl::StrCat(CallName(event.call), " on fd ", event.fd,
+                        " failed with ", ErrnoName(event.error_number),
+                        " more than ", limits.spin_budget,
+                        " times without progress")});
       break;
     }
   }
 
   if (static_cast<int>(record.trace.size()) > limits.call_budget) {
-    out->push_back({ViolationKind::kCallBudget,
-                    absl::StrCat(record.trace.size(), " calls, more than the budget of ",
-                                 limits.call_budget)});
+    out->push_back(
+        {ViolationKind::kCallBudget,
+         absl::StrCat(record.trace.size(), " calls, more than the budget of ",
+                      limits.call_budget)});
   }
   if (record.deadline != absl::InfiniteDuration() &&
       record.elapsed > record.deadline + limits.deadline_slack) {
-    out->push_back({ViolationKind::kDeadlineMissed,
-                    absl::StrCat("returned after ", absl::FormatDuration(record.elapsed),
-                                 "; its deadline was ",
-                                 absl::FormatDuration(record.deadline))});
+    out->push_back(
+        {ViolationKind::kDeadlineMissed,
+         absl::StrCat("returned after ", absl::FormatDuration(record.elapsed),
+                      "; its deadline was ",
+                      absl::FormatDuration(record.deadline))});
   }
 }
 

@@ -13,8 +13,8 @@
 namespace sockfi {
 
 struct LivenessLimits {
-  // Failures of the same call on the same fd with the same errno, with no progress
-  // in between, beyond which a routine is spinning.
+  // Failures of the same call on the same fd with the same errno, with no
+  // progress in between, beyond which a routine is spinning.
   int spin_budget = 100;
   // Calls beyond which a run is runaway.
   int call_budget = 10000;
@@ -22,9 +22,9 @@ struct LivenessLimits {
   absl::Duration deadline_slack = absl::Milliseconds(10);
 };
 
-// Appends to `out` a violation for a hang (a call that returned the simulated kernel's
-// EHANG), a busy spin, a run longer than the call budget, or a return later than the
-// routine's deadline plus slack.
+// Appends to `out` a violation for a hang (a call that returned the simulated
+// kernel's EHANG), a busy spin, a run longer than the call budget, or a return
+// later than the routine's deadline plus slack.
 void CheckLiveness(const RunRecord& record, const LivenessLimits& limits,
                    std::vector<Violation>* out);
 

@@ -37,25 +37,26 @@ absl::Status Transfer(Syscalls& syscalls, int from, int to, uint64_t token,
     SysResult<size_t> n =
         syscalls.Recv(to, absl::MakeSpan(in).subspan(received), kFlags);
     if (n.ok() && *n == 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          direction, ": end of stream after ", received, " of ", in.size(),
-          " bytes"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(direction, ": end of stream after ", received, " of ",
+                       in.size(), " bytes"));
     }
     if (n.ok()) {
       received += *n;
       continue;
     }
     if (n.error() != EAGAIN && n.error() != EINTR) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          direction, ": recv failed: ", DescribeErrno(n.error())));
+      return absl::FailedPreconditionError(
+          absl::StrCat(direction, ": recv failed: ", DescribeErrno(n.error())));
     }
     const absl::Duration left = deadline - syscalls.Now();
     if (left <= absl::ZeroDuration()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          direction, ": received ", received, " of ", in.size(),
-          " bytes in time"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(direction, ": received ", received, " of ", in.size(),
+                       " bytes in time"));
     }
-    std::array<pollfd, 2> fds = {pollfd{to, POLLIN, 0}, pollfd{from, POLLOUT, 0}};
+    std::array<pollfd, 2> fds = {pollfd{to, POLLIN, 0},
+                                 pollfd{from, POLLOUT, 0}};
     const size_t count = sent < out.size() ? 2 : 1;
     (void)syscalls.Poll(absl::MakeSpan(fds.data(), count),
                         static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
@@ -81,14 +82,12 @@ absl::Status CheckPeers(Syscalls& syscalls, int a, int b) {
         DescribeErrno(!a_peer.ok() ? a_peer.error() : b_peer.error())));
   }
   if (*a_peer != *b_name) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("a's peer is ", a_peer->ToString(), " but b is ",
-                     b_name->ToString()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a's peer is ", a_peer->ToString(), " but b is ", b_name->ToString()));
   }
   if (*b_peer != *a_name) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("b's peer is ", b_peer->ToString(), " but a is ",
-                     a_name->ToString()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "b's peer is ", b_peer->ToString(), " but a is ", a_name->ToString()));
   }
   return absl::OkStatus();
 }

@@ -19,10 +19,11 @@ struct Fired {
 Handling HandlingOf(const TraceEvent& event, const ErrnoCatalog& catalog) {
   if (event.call == CallKind::kClose) return Handling::kIgnore;
   if (event.fault.kind == FaultKind::kFdLimit) return Handling::kPropagate;
-  const CatalogEntry* entry = catalog.Find(event.call, event.fault.error_number);
+  const CatalogEntry* entry =
+      catalog.Find(event.call, event.fault.error_number);
   if (entry != nullptr) return entry->handling;
-  // An adversarial errno Linux would not return here: reporting it is right, and so
-  // is getting past it.
+  // An adversarial errno Linux would not return here: reporting it is right,
+  // and so is getting past it.
   return Handling::kPropagate;
 }
 
@@ -45,14 +46,15 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
       fired.push_back({&event, HandlingOf(event, catalog)});
     }
   }
-  // The last fatal fault the routine did not get past: one it recovered from (the
-  // same call on the same fd succeeded later, e.g. bind with another address) no
-  // longer decides the outcome.
+  // The last fatal fault the routine did not get past: one it recovered from
+  // (the same call on the same fd succeeded later, e.g. bind with another
+  // address) no longer decides the outcome.
   const Fired* fatal = nullptr;
   for (const Fired& f : fired) {
     if (f.handling != Handling::kPropagate) continue;
     bool recovered = false;
-    for (size_t i = f.event->index + 1; i < record.trace.size() && !recovered; ++i) {
+    for (size_t i = f.event->index + 1; i < record.trace.size() && !recovered;
+         ++i) {
       const TraceEvent& later = record.trace[i];
       recovered = later.call == f.event->call && later.fd == f.event->fd &&
                   later.error_number == 0;
@@ -66,10 +68,11 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
 
   if (record.status.ok()) {
     if (fatal != nullptr && !pair_works) {
-      out->push_back({ViolationKind::kSwallowedError,
-                      absl::StrCat(Describe(*fatal->event, record.plan),
-                                   " fired, yet the routine reported success with a "
-                                   "pair that does not work")});
+      out->push_back(
+          {ViolationKind::kSwallowedError,
+           absl::StrCat(Describe(*fatal->event, record.plan),
+                        " fired, yet the routine reported success with a "
+                        "pair that does not work")});
     }
     return;
   }
@@ -84,29 +87,30 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
                                  record.status.ToString())});
     return;
   }
-  const std::string said =
-      absl::StrCat(ErrnoName(reported->error_number), " at \"", reported->step, "\"");
+  const std::string said = absl::StrCat(ErrnoName(reported->error_number),
+                                        " at \"", reported->step, "\"");
   if (fatal != nullptr) {
     const TraceEvent& cause = *fatal->event;
     const int expected = cause.fault.kind == FaultKind::kFdLimit
                              ? EMFILE
                              : cause.fault.error_number;
     if (reported->error_number != expected) {
-      out->push_back({ViolationKind::kWrongErrno,
-                      absl::StrCat("reported ", said, "; ",
-                                   Describe(cause, record.plan), " should surface as ",
-                                   ErrnoName(expected), " at \"", CallName(cause.call),
-                                   "\"")});
+      out->push_back(
+          {ViolationKind::kWrongErrno,
+           absl::StrCat("reported ", said, "; ", Describe(cause, record.plan),
+                        " should surface as ", ErrnoName(expected), " at \"",
+                        CallName(cause.call), "\"")});
     } else if (reported->step != CallName(cause.call)) {
-      out->push_back({ViolationKind::kWrongStep,
-                      absl::StrCat("reported ", said, "; ",
-                                   Describe(cause, record.plan),
-                                   " happened at \"", CallName(cause.call), "\"")});
+      out->push_back(
+          {ViolationKind::kWrongStep,
+           absl::StrCat("reported ", said, "; ", Describe(cause, record.plan),
+                        " happened at \"", CallName(cause.call), "\"")});
     }
     return;
   }
   if (flooded && reported->error_number == ETIMEDOUT) return;
-  // A routine may give up on a retryable fault that keeps firing at the same call.
+  // A routine may give up on a retryable fault that keeps firing at the same
+  // call.
   for (const Fired& f : fired) {
     if (f.handling != Handling::kRetry) continue;
     int times = 0;
@@ -122,7 +126,8 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
   std::string why = "no fault fired";
   if (!fired.empty()) {
     std::vector<std::string> names;
-    for (const Fired& f : fired) names.push_back(Describe(*f.event, record.plan));
+    for (const Fired& f : fired)
+      names.push_back(Describe(*f.event, record.plan));
     why = absl::StrCat("only retryable or ignorable faults fired (",
                        absl::StrJoin(names, ", "), ")");
   }

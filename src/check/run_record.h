@@ -20,11 +20,13 @@ struct RunRecord {
   absl::Status status;
   std::array<int, 2> fds = {-1, -1};
   // What the routine was asked for.
-  int requested_type = 0;     // SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC as asked
-  bool inet = true;           // an emulated (inet/inet6) pair, not AF_UNIX
-  absl::Duration deadline = absl::InfiniteDuration();  // its own deadline, if any
-  absl::Duration elapsed;     // how long the run took (virtual time on SimKernel)
-  std::string hang_dump;      // the simulated kernel's state when it saw a hang
+  int requested_type =
+      0;             // SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC as asked
+  bool inet = true;  // an emulated (inet/inet6) pair, not AF_UNIX
+  absl::Duration deadline =
+      absl::InfiniteDuration();  // its own deadline, if any
+  absl::Duration elapsed;  // how long the run took (virtual time on SimKernel)
+  std::string hang_dump;   // the simulated kernel's state when it saw a hang
 };
 
 }  // namespace sockfi

@@ -6,10 +6,21 @@ namespace sockfi {
 namespace {
 
 constexpr std::array<absl::string_view, kViolationKindCount> kNames = {
-    "leak",          "double-close",     "foreign-close", "use-after-close",
-    "swallowed-error", "wrong-errno",    "wrong-step",    "unexpected-error",
-    "invalid-pair",  "foreign-pair",     "flags-lost",    "hang",
-    "busy-spin",     "call-budget",      "deadline-missed"};
+    "leak",
+    "double-close",
+    "foreign-close",
+    "use-after-close",
+    "swallowed-error",
+    "wrong-errno",
+    "wrong-step",
+    "unexpected-error",
+    "invalid-pair",
+    "foreign-pair",
+    "flags-lost",
+    "hang",
+    "busy-spin",
+    "call-budget",
+    "deadline-missed"};
 
 }  // namespace
 
@@ -35,8 +46,8 @@ std::string Verdict::Format() const {
   if (ok()) return "OK: no violation\n";
   std::string text;
   for (const Violation& violation : violations) {
-    absl::StrAppend(&text, ViolationName(violation.kind), ": ", violation.message,
-                    "\n");
+    absl::StrAppend(&text, ViolationName(violation.kind), ": ",
+                    violation.message, "\n");
   }
   return text;
 }

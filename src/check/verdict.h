@@ -19,11 +19,13 @@ enum class ViolationKind : uint8_t {
   kForeignClose,   // the routine closed an fd it never owned
   kUseAfterClose,  // the routine used an fd after closing it
   // error propagation
-  kSwallowedError,   // a fatal fault fired, yet the routine reported success with a
+  kSwallowedError,   // a fatal fault fired, yet the routine reported success
+                     // with a
                      // pair that does not work
   kWrongErrno,       // the error reported is not the one the fault implies
   kWrongStep,        // right errno, wrong step (or no step at all)
-  kUnexpectedError,  // an error no fatal fault explains (a retryable fault given up
+  kUnexpectedError,  // an error no fatal fault explains (a retryable fault
+                     // given up
                      // on at once, or an error out of nowhere)
   // the returned pair
   kInvalidPair,  // the two fds are not one working connection
@@ -38,15 +40,16 @@ enum class ViolationKind : uint8_t {
 
 inline constexpr int kViolationKindCount = 15;
 
-inline constexpr std::array<ViolationKind, kViolationKindCount> kAllViolationKinds = {
-    ViolationKind::kLeak,           ViolationKind::kDoubleClose,
-    ViolationKind::kForeignClose,   ViolationKind::kUseAfterClose,
-    ViolationKind::kSwallowedError, ViolationKind::kWrongErrno,
-    ViolationKind::kWrongStep,      ViolationKind::kUnexpectedError,
-    ViolationKind::kInvalidPair,    ViolationKind::kForeignPair,
-    ViolationKind::kFlagsLost,      ViolationKind::kHang,
-    ViolationKind::kBusySpin,       ViolationKind::kCallBudget,
-    ViolationKind::kDeadlineMissed};
+inline constexpr std::array<ViolationKind, kViolationKindCount>
+    kAllViolationKinds = {
+        ViolationKind::kLeak,           ViolationKind::kDoubleClose,
+        ViolationKind::kForeignClose,   ViolationKind::kUseAfterClose,
+        ViolationKind::kSwallowedError, ViolationKind::kWrongErrno,
+        ViolationKind::kWrongStep,      ViolationKind::kUnexpectedError,
+        ViolationKind::kInvalidPair,    ViolationKind::kForeignPair,
+        ViolationKind::kFlagsLost,      ViolationKind::kHang,
+        ViolationKind::kBusySpin,       ViolationKind::kCallBudget,
+        ViolationKind::kDeadlineMissed};
 
 // Returns the kind's name as reports print it: "leak", "double-close", ...
 absl::string_view ViolationName(ViolationKind kind);
@@ -65,7 +68,8 @@ struct Verdict {
   bool ok() const { return violations.empty(); }
   // Returns true when a violation of `kind` was found.
   bool Has(ViolationKind kind) const;
-  // Returns "OK: no violation" or one line per violation: "leak: fd 5 from ...".
+  // Returns "OK: no violation" or one line per violation: "leak: fd 5 from
+  // ...".
   std::string Format() const;
 };
 

@@ -4,20 +4,23 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-ABSL_FLAG(std::string, backend, "sim",
-          "where calls go: sim (the deterministic simulated kernel) or real (this "
-          "machine's kernel)");
+ABSL_FLAG(
+    std::string, backend, "sim",
+    "where calls go: sim (the deterministic simulated kernel) or real (this "
+    "machine's kernel)");
 ABSL_FLAG(std::string, subject, "hardened",
           "the routine under test: a name, a comma-separated list, or all");
-ABSL_FLAG(bool, adversarial, false,
-          "also inject faults Linux could not produce (EAGAIN from a blocking call, "
-          "errnos outside the catalog, the other timing)");
+ABSL_FLAG(
+    bool, adversarial, false,
+    "also inject faults Linux could not produce (EAGAIN from a blocking call, "
+    "errnos outside the catalog, the other timing)");
 
 namespace sockfi::cli {
 
 absl::StatusOr<BackendChoice> ReadBackendFlags() {
   BackendChoice choice;
-  absl::StatusOr<BackendKind> backend = ParseBackend(absl::GetFlag(FLAGS_backend));
+  absl::StatusOr<BackendKind> backend =
+      ParseBackend(absl::GetFlag(FLAGS_backend));
   if (!backend.ok()) return backend.status();
   choice.backend = *backend;
   absl::StatusOr<WorldFactory> factory = MakeWorldFactory(*backend);
@@ -25,14 +28,15 @@ absl::StatusOr<BackendChoice> ReadBackendFlags() {
   choice.make_world = *factory;
   const std::string subjects = absl::GetFlag(FLAGS_subject);
   if (subjects == "all") {
-    for (const Subject& subject : AllSubjects()) choice.subjects.push_back(&subject);
+    for (const Subject& subject : AllSubjects())
+      choice.subjects.push_back(&subject);
   } else {
     for (absl::string_view name : absl::StrSplit(subjects, ',')) {
       const Subject* subject = FindSubject(name);
       if (subject == nullptr) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--subject=", subjects, ": no subject named \"", name,
-            "\"; the subjects are: ", SubjectNames(), ", or all"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--subject=", subjects, ": no subject named \"", name,
+                         "\"; the subjects are: ", SubjectNames(), ", or all"));
       }
       choice.subjects.push_back(subject);
     }
@@ -42,7 +46,8 @@ absl::StatusOr<BackendChoice> ReadBackendFlags() {
 }
 
 std::vector<std::string> WithBackendFlags(std::vector<std::string> own) {
-  for (const char* name : {"backend", "subject", "adversarial"}) own.push_back(name);
+  for (const char* name : {"backend", "subject", "adversarial"})
+    own.push_back(name);
   return own;
 }
 

@@ -1,5 +1,5 @@
-// The flags that choose where and what to run (--backend, --subject, --adversarial),
-// shared by run and explore.
+// The flags that choose where and what to run (--backend, --subject,
+// --adversarial), shared by run and explore.
 
 #ifndef SOCKFI_SRC_CLI_BACKEND_FLAGS_H_
 #define SOCKFI_SRC_CLI_BACKEND_FLAGS_H_

@@ -24,11 +24,13 @@ Command CatalogCommand() {
       "catalog",
       "print which errnos Linux returns from each call, and what they do",
       "sockfi catalog",
-      "Prints the errno catalog: for each call of the shim, each errno Linux really "
+      "Prints the errno catalog: for each call of the shim, each errno Linux "
+      "really "
       "returns there,\n"
       "its timing (before: the call had no effect; after: it took effect, then "
       "failed), what a\n"
-      "correct caller does (retry, propagate, ignore), when Linux can return it, "
+      "correct caller does (retry, propagate, ignore), when Linux can return "
+      "it, "
       "whether the cause\n"
       "lasts, and the cause. Realistic fault plans may only use these.",
       {},

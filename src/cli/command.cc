@@ -13,7 +13,8 @@ namespace sockfi::cli {
 namespace {
 
 bool IsHelp(absl::string_view arg) {
-  return arg == "--help" || arg == "-h" || arg == "-help" || arg == "--helpfull";
+  return arg == "--help" || arg == "-h" || arg == "-help" ||
+         arg == "--helpfull";
 }
 
 void PrintOverview(absl::Span<const Command> commands, std::ostream& out) {
@@ -53,10 +54,10 @@ std::string FlagList(const Command& command) {
   return absl::StrCat("its flags are ", absl::StrJoin(names, ", "));
 }
 
-// Sets one flag from `--name[=value]` (with the value possibly in the next argument).
-// Returns an error message, or "" on success.
-std::string SetFlag(const Command& command, const std::vector<std::string>& argv,
-                    size_t* index) {
+// Sets one flag from `--name[=value]` (with the value possibly in the next
+// argument). Returns an error message, or "" on success.
+std::string SetFlag(const Command& command,
+                    const std::vector<std::string>& argv, size_t* index) {
   const std::string& arg = argv[*index];
   absl::string_view body = absl::string_view(arg).substr(arg[1] == '-' ? 2 : 1);
   const size_t equals = body.find('=');

@@ -1,9 +1,10 @@
-// The sockfi command line: subcommands, their flags, and the parser that dispatches
-// `sockfi <command> [--flag=value ...] [args ...]`.
+// The sockfi command line: subcommands, their flags, and the parser that
+// dispatches `sockfi <command> [--flag=value ...] [args ...]`.
 //
-// Flags are Abseil flags defined next to the command that reads them; a command lists
-// the names it accepts, and the parser rejects any other flag with a message naming the
-// command's own. Exit codes: 0 success, 1 a failure or finding, 2 a usage error.
+// Flags are Abseil flags defined next to the command that reads them; a command
+// lists the names it accepts, and the parser rejects any other flag with a
+// message naming the command's own. Exit codes: 0 success, 1 a failure or
+// finding, 2 a usage error.
 
 #ifndef SOCKFI_SRC_CLI_COMMAND_H_
 #define SOCKFI_SRC_CLI_COMMAND_H_
@@ -31,8 +32,9 @@ struct Command {
   int (*run)(const std::vector<std::string>& args);
 };
 
-// Parses `argv` (argv[0] is the program), sets the flags, runs the chosen command and
-// returns its exit code. Help goes to `out`; usage errors go to `err` with exit code 2.
+// Parses `argv` (argv[0] is the program), sets the flags, runs the chosen
+// command and returns its exit code. Help goes to `out`; usage errors go to
+// `err` with exit code 2.
 int RunCommandLine(absl::Span<const Command> commands,
                    const std::vector<std::string>& argv, std::ostream& out,
                    std::ostream& err);

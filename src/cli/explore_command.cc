@@ -35,7 +35,8 @@ int RunExplore(const std::vector<std::string>& args) {
   }
   const int depth = absl::GetFlag(FLAGS_depth);
   if (depth < 1 || depth > 4) {
-    std::fprintf(stderr, "sockfi explore: --depth=%d: expected 1 to 4\n", depth);
+    std::fprintf(stderr, "sockfi explore: --depth=%d: expected 1 to 4\n",
+                 depth);
     return kExitUsage;
   }
   absl::StatusOr<BackendChoice> backend = ReadBackendFlags();
@@ -55,7 +56,8 @@ int RunExplore(const std::vector<std::string>& args) {
   if (!json_path.empty()) {
     json_file.open(json_path);
     if (!json_file) {
-      std::fprintf(stderr, "sockfi explore: --json=%s: cannot write that file\n",
+      std::fprintf(stderr,
+                   "sockfi explore: --json=%s: cannot write that file\n",
                    json_path.c_str());
       return kExitUsage;
     }
@@ -70,21 +72,25 @@ int RunExplore(const std::vector<std::string>& args) {
   }
   if (backend->backend == BackendKind::kReal) {
     options.extend_timeouts = false;
-    std::printf("real backend: each run's deadline is %s, and runs that reach it "
-                "are not extended\n",
-                absl::FormatDuration(options.pair_options.timeout).c_str());
+    std::printf(
+        "real backend: each run's deadline is %s, and runs that reach it "
+        "are not extended\n",
+        absl::FormatDuration(options.pair_options.timeout).c_str());
   }
   const bool progress = isatty(STDERR_FILENO);
   absl::Time last_progress = absl::InfinitePast();
   options.on_progress = [&](const ExploreProgress& p) {
-    if (!progress || absl::Now() - last_progress < absl::Milliseconds(100)) return;
+    if (!progress || absl::Now() - last_progress < absl::Milliseconds(100))
+      return;
     last_progress = absl::Now();
     const double total = static_cast<double>(p.done + p.pending);
     const int filled = total > 0 ? static_cast<int>(30 * p.done / total) : 30;
-    std::fprintf(stderr, "\r[%s%s] depth %d: %llu schedules run, %llu queued, %llu "
-                         "with a violation ",
-                 std::string(filled, '=').c_str(), std::string(30 - filled, ' ').c_str(),
-                 p.level, static_cast<unsigned long long>(p.done),
+    std::fprintf(stderr,
+                 "\r[%s%s] depth %d: %llu schedules run, %llu queued, %llu "
+                 "with a violation ",
+                 std::string(filled, '=').c_str(),
+                 std::string(30 - filled, ' ').c_str(), p.level,
+                 static_cast<unsigned long long>(p.done),
                  static_cast<unsigned long long>(p.pending),
                  static_cast<unsigned long long>(p.violating));
   };
@@ -103,7 +109,8 @@ int RunExplore(const std::vector<std::string>& args) {
     json_file << ReportsToJson(reports);
     json_file.close();
     if (!json_file) {
-      std::fprintf(stderr, "sockfi explore: writing %s failed\n", json_path.c_str());
+      std::fprintf(stderr, "sockfi explore: writing %s failed\n",
+                   json_path.c_str());
       return kExitFailure;
     }
   }
@@ -115,20 +122,27 @@ int RunExplore(const std::vector<std::string>& args) {
 Command ExploreCommand() {
   return Command{
       "explore",
-      "try every realistic fault at every call, to a depth; report minimal plans",
+      "try every realistic fault at every call, to a depth; report minimal "
+      "plans",
       "sockfi explore [--depth=N] [--backend=sim|real] [--subject=hardened] "
       "[--adversarial] [--json=FILE]",
-      "Records the subject's fault-free run, then runs it once per schedule: every "
+      "Records the subject's fault-free run, then runs it once per schedule: "
+      "every "
       "call occurrence ×\n"
-      "every errno the catalog lists for it (and short transfers, foreign clients "
+      "every errno the catalog lists for it (and short transfers, foreign "
+      "clients "
       "and floods after\n"
-      "listen, fd limits), extended from each new run's trace up to --depth faults. "
+      "listen, fd limits), extended from each new run's trace up to --depth "
+      "faults. "
       "Every violation\n"
-      "is minimised to the fewest faults that still cause it and printed with the "
+      "is minimised to the fewest faults that still cause it and printed with "
+      "the "
       "`sockfi run`\n"
-      "command that reproduces it. Prints a table of each fault: how often it was "
+      "command that reproduces it. Prints a table of each fault: how often it "
+      "was "
       "handled and how\n"
-      "often it led to a violation. On the real backend each run's deadline is cut "
+      "often it led to a violation. On the real backend each run's deadline is "
+      "cut "
       "to 300ms,\n"
       "and schedules whose run reached its deadline are not extended.\n"
       "Exit status 1 when any violation was found.",

@@ -1,4 +1,5 @@
-// `sockfi explore`: systematic fault exploration, with a summary and minimal plans.
+// `sockfi explore`: systematic fault exploration, with a summary and minimal
+// plans.
 
 #ifndef SOCKFI_SRC_CLI_EXPLORE_COMMAND_H_
 #define SOCKFI_SRC_CLI_EXPLORE_COMMAND_H_

@@ -75,8 +75,8 @@ int RunPair(const std::vector<std::string>& args) {
     absl::Status outcome = pair.status();
     if (pair.ok()) {
       uint64_t token = 0;
-      (void)sys.GetRandom(absl::MakeSpan(reinterpret_cast<uint8_t*>(&token),
-                                         sizeof(token)));
+      (void)sys.GetRandom(
+          absl::MakeSpan(reinterpret_cast<uint8_t*>(&token), sizeof(token)));
       outcome = ProvePair(sys, pair->fds[0].get(), pair->fds[1].get(), token);
     }
     if (outcome.ok()) {
@@ -123,7 +123,8 @@ Command PairCommand() {
       "make socket pairs on the real kernel and prove each one",
       "sockfi pair [--family=unix|inet|inet6] [--nonblock] [--cloexec] "
       "[--count=N]",
-      "Makes --count socket pairs one after another with the hardened emulation "
+      "Makes --count socket pairs one after another with the hardened "
+      "emulation "
       "(AF_UNIX: socketpair(2)),\n"
       "proves each by sending a random token both ways and comparing peer "
       "addresses, and prints\n"

@@ -30,7 +30,8 @@ std::string ReadPairOptions(PairOptions* options) {
   } else {
     return absl::StrCat("--family=", family, ": expected unix, inet or inet6");
   }
-  options->type = SOCK_STREAM | (absl::GetFlag(FLAGS_nonblock) ? SOCK_NONBLOCK : 0) |
+  options->type = SOCK_STREAM |
+                  (absl::GetFlag(FLAGS_nonblock) ? SOCK_NONBLOCK : 0) |
                   (absl::GetFlag(FLAGS_cloexec) ? SOCK_CLOEXEC : 0);
   options->timeout = absl::GetFlag(FLAGS_timeout);
   const std::string check = absl::GetFlag(FLAGS_peer_check);
@@ -59,8 +60,8 @@ std::string ReadPairOptions(PairOptions* options) {
 }
 
 std::vector<std::string> WithPairFlags(std::vector<std::string> own) {
-  for (const char* name : {"family", "nonblock", "cloexec", "timeout", "peer_check",
-                           "listen_address"}) {
+  for (const char* name : {"family", "nonblock", "cloexec", "timeout",
+                           "peer_check", "listen_address"}) {
     own.push_back(name);
   }
   return own;

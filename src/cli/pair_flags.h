@@ -11,11 +11,12 @@
 
 namespace sockfi::cli {
 
-// Reads the pair flags into `options`; returns an error message naming the flag and
-// what was expected, or "" when all are valid.
+// Reads the pair flags into `options`; returns an error message naming the flag
+// and what was expected, or "" when all are valid.
 std::string ReadPairOptions(PairOptions* options);
 
-// Returns `own` followed by the names of the pair flags, for a Command's flag list.
+// Returns `own` followed by the names of the pair flags, for a Command's flag
+// list.
 std::vector<std::string> WithPairFlags(std::vector<std::string> own);
 
 }  // namespace sockfi::cli

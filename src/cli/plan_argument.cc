@@ -22,8 +22,8 @@ absl::StatusOr<FaultPlan> ReadPlanArgument(const std::string& argument,
                                               "\": ", error.message()));
     }
     if (std::filesystem::is_directory(status)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot read plan file \"", path, "\": it is a directory"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot read plan file \"", path, "\": it is a directory"));
     }
     std::ifstream file(path, std::ios::binary);
     if (!file) {

@@ -10,9 +10,10 @@
 
 namespace sockfi::cli {
 
-// Returns the plan in `argument` (text, or "@path" to read it from a file), checked
-// against the Linux catalog unless `adversarial`. The error says what was wrong and
-// where: the file that could not be read, or the line and column of a parse error.
+// Returns the plan in `argument` (text, or "@path" to read it from a file),
+// checked against the Linux catalog unless `adversarial`. The error says what
+// was wrong and where: the file that could not be read, or the line and column
+// of a parse error.
 absl::StatusOr<FaultPlan> ReadPlanArgument(const std::string& argument,
                                            bool adversarial);
 

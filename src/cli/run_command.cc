@@ -21,15 +21,17 @@ namespace {
 
 int RunRun(const std::vector<std::string>& args) {
   if (!args.empty()) {
-    std::fprintf(stderr, "sockfi run: unexpected argument \"%s\" (quote the plan: "
-                         "--plan='...')\n",
+    std::fprintf(stderr,
+                 "sockfi run: unexpected argument \"%s\" (quote the plan: "
+                 "--plan='...')\n",
                  args[0].c_str());
     return kExitUsage;
   }
   if (absl::GetFlag(FLAGS_plan).empty()) {
-    std::fprintf(stderr,
-                 "sockfi run: --plan is required, e.g. --plan='accept#1=EMFILE' "
-                 "(or --plan=none for a fault-free run)\n");
+    std::fprintf(
+        stderr,
+        "sockfi run: --plan is required, e.g. --plan='accept#1=EMFILE' "
+        "(or --plan=none for a fault-free run)\n");
     return kExitUsage;
   }
   absl::StatusOr<BackendChoice> backend = ReadBackendFlags();
@@ -75,7 +77,8 @@ int RunRun(const std::vector<std::string>& args) {
   }
   std::printf("verdict:  %s", result.verdict.Format().c_str());
   if (!result.record.hang_dump.empty()) {
-    std::printf("\nkernel state at the hang:\n%s", result.record.hang_dump.c_str());
+    std::printf("\nkernel state at the hang:\n%s",
+                result.record.hang_dump.c_str());
   }
   return result.verdict.ok() ? kExitOk : kExitFailure;
 }
@@ -88,11 +91,13 @@ Command RunCommand() {
       "run one subject under one fault plan; print the trace and the verdict",
       "sockfi run --plan='accept#1=EMFILE' [--backend=sim|real] "
       "[--subject=hardened] [--adversarial]",
-      "Runs the subject once through the fault injector with the plan, prints every "
+      "Runs the subject once through the fault injector with the plan, prints "
+      "every "
       "call it made\n"
       "(with the fault injected, if any, and the result), the outcome, and the "
       "verdict of the oracles\n"
-      "(fd leaks, error propagation, the pair, liveness). Plans are the text form of "
+      "(fd leaks, error propagation, the pair, liveness). Plans are the text "
+      "form of "
       "src/fault/fault_plan.h;\n"
       "findings printed by `sockfi explore` are plans to paste here.\n"
       "Exit status 1 when the verdict has a violation.",

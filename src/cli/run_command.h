@@ -1,4 +1,5 @@
-// `sockfi run`: one run of a subject under a fault plan, with its trace and verdict.
+// `sockfi run`: one run of a subject under a fault plan, with its trace and
+// verdict.
 
 #ifndef SOCKFI_SRC_CLI_RUN_COMMAND_H_
 #define SOCKFI_SRC_CLI_RUN_COMMAND_H_

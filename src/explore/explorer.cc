@@ -33,16 +33,19 @@ bool HasFdLimit(const Schedule& schedule) {
   return false;
 }
 
-// Returns the (call, fault) label of every atom of `plan` that fired in `trace`.
-std::vector<std::pair<std::string, std::string>> FiredLabels(const FaultPlan& plan,
-                                                             const Trace& trace) {
+// Returns the (call, fault) label of every atom of `plan` that fired in
+// `trace`.
+std::vector<std::pair<std::string, std::string>> FiredLabels(
+    const FaultPlan& plan, const Trace& trace) {
   std::vector<std::pair<std::string, std::string>> labels;
   std::vector<bool> rule_fired(plan.faults.size(), false);
   for (const TraceEvent& event : trace) {
-    if (event.fault.kind == FaultKind::kErrno || event.fault.kind == FaultKind::kShort) {
+    if (event.fault.kind == FaultKind::kErrno ||
+        event.fault.kind == FaultKind::kShort) {
       rule_fired[event.fault.rule] = true;
     } else if (event.fault.kind == FaultKind::kFdLimit) {
-      labels.emplace_back(std::string(CallName(event.call)), "EMFILE (fdlimit)");
+      labels.emplace_back(std::string(CallName(event.call)),
+                          "EMFILE (fdlimit)");
     }
     if (event.actor_acted) {
       labels.emplace_back(std::string(CallName(event.call)),
@@ -55,9 +58,11 @@ std::vector<std::pair<std::string, std::string>> FiredLabels(const FaultPlan& pl
     std::string fault;
     if (const auto* e = std::get_if<ErrnoFault>(&rule.action)) {
       fault = ErrnoName(e->error_number);
-      if (e->timing.has_value()) absl::StrAppend(&fault, ":", TimingName(*e->timing));
+      if (e->timing.has_value())
+        absl::StrAppend(&fault, ":", TimingName(*e->timing));
     } else {
-      fault = absl::StrCat("short:", std::get<ShortTransfer>(rule.action).max_bytes);
+      fault = absl::StrCat("short:",
+                           std::get<ShortTransfer>(rule.action).max_bytes);
     }
     labels.emplace_back(std::string(CallName(rule.call)), fault);
   }
@@ -91,7 +96,8 @@ class Explorer {
     std::vector<Schedule> level;
     for (Atom& atom : CandidateAtoms(baseline.record.trace, true, space_)) {
       Schedule schedule = {std::move(atom)};
-      if (seen_.insert(KeyOf(schedule)).second) level.push_back(std::move(schedule));
+      if (seen_.insert(KeyOf(schedule)).second)
+        level.push_back(std::move(schedule));
     }
     for (int depth = 1; depth <= options_.depth && !level.empty(); ++depth) {
       progress_.level = depth;
@@ -110,7 +116,8 @@ class Explorer {
     report_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
     std::sort(report_.findings.begin(), report_.findings.end(),
               [](const Finding& a, const Finding& b) {
-                return std::make_pair(a.kind, a.plan) < std::make_pair(b.kind, b.plan);
+                return std::make_pair(a.kind, a.plan) <
+                       std::make_pair(b.kind, b.plan);
               });
     progress_.pending = 0;
     if (options_.on_progress) options_.on_progress(progress_);
@@ -153,9 +160,9 @@ class Explorer {
       absl::flat_hash_set<ViolationKind> kinds;
       for (const Violation& v : run.verdict.violations) kinds.insert(v.kind);
       for (ViolationKind kind : kinds) Record(plan, kind);
-    } else if (next != nullptr &&
-               (options_.extend_timeouts ||
-                run.record.status.code() != absl::StatusCode::kDeadlineExceeded)) {
+    } else if (next != nullptr && (options_.extend_timeouts ||
+                                   run.record.status.code() !=
+                                       absl::StatusCode::kDeadlineExceeded)) {
       // Extend by one more atom from what this run did.
       const bool limited = HasFdLimit(schedule);
       for (Atom& atom : CandidateAtoms(run.record.trace, false, space_)) {
@@ -166,7 +173,8 @@ class Explorer {
         }
         Schedule longer = schedule;
         longer.push_back(std::move(atom));
-        if (seen_.insert(KeyOf(longer)).second) next->push_back(std::move(longer));
+        if (seen_.insert(KeyOf(longer)).second)
+          next->push_back(std::move(longer));
       }
     }
     if (options_.on_progress && progress_.done % 256 == 0) {
@@ -214,7 +222,8 @@ class Explorer {
 }  // namespace
 
 ExploreReport Explore(const Subject& subject, BackendKind backend,
-                      const WorldFactory& make_world, const ExploreOptions& options) {
+                      const WorldFactory& make_world,
+                      const ExploreOptions& options) {
   return Explorer(subject, backend, make_world, options).Run();
 }
 

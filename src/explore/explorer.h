@@ -1,10 +1,11 @@
 // Explore: systematic fault exploration of one subject.
 //
-// The explorer records the fault-free run, then tries every atom of the schedule space
-// (src/explore/schedule_space.h) on it, one at a time; from each new run's trace it
-// extends the schedule by one more atom, up to `depth` atoms, skipping schedules it has
-// seen. Every violation is delta-debugged to a 1-minimal plan; findings are distinct
-// (violation kind, minimal plan) pairs, each replayable with `sockfi run --plan=...`.
+// The explorer records the fault-free run, then tries every atom of the
+// schedule space (src/explore/schedule_space.h) on it, one at a time; from each
+// new run's trace it extends the schedule by one more atom, up to `depth`
+// atoms, skipping schedules it has seen. Every violation is delta-debugged to a
+// 1-minimal plan; findings are distinct (violation kind, minimal plan) pairs,
+// each replayable with `sockfi run --plan=...`.
 
 #ifndef SOCKFI_SRC_EXPLORE_EXPLORER_H_
 #define SOCKFI_SRC_EXPLORE_EXPLORER_H_
@@ -25,10 +26,10 @@
 namespace sockfi {
 
 struct ExploreProgress {
-  int level = 0;            // schedules of this many faults are being run
-  uint64_t done = 0;        // schedules run so far
-  uint64_t pending = 0;     // schedules queued, not yet run
-  uint64_t violating = 0;   // schedules with a violation so far
+  int level = 0;           // schedules of this many faults are being run
+  uint64_t done = 0;       // schedules run so far
+  uint64_t pending = 0;    // schedules queued, not yet run
+  uint64_t violating = 0;  // schedules with a violation so far
 };
 
 struct ExploreOptions {
@@ -37,8 +38,8 @@ struct ExploreOptions {
   bool half_open = true;  // the backend can make half-open clients
   PairOptions pair_options;
   uint64_t max_schedules = 5000000;  // stop (and say so) past this many
-  // Extend schedules whose run ended at its deadline. On the real kernel each such
-  // run costs the whole deadline, so the CLI turns this off there.
+  // Extend schedules whose run ended at its deadline. On the real kernel each
+  // such run costs the whole deadline, so the CLI turns this off there.
   bool extend_timeouts = true;
   // Called every few hundred schedules and once at the end; may be empty.
   std::function<void(const ExploreProgress&)> on_progress;
@@ -52,7 +53,7 @@ struct Finding {
 
 // How one fault fared wherever it fired.
 struct FaultTally {
-  uint64_t handled = 0;     // schedules where it fired and the verdict was clean
+  uint64_t handled = 0;  // schedules where it fired and the verdict was clean
   uint64_t violations = 0;  // schedules where it fired and something was wrong
 };
 
@@ -61,12 +62,14 @@ struct ExploreReport {
   BackendKind backend = BackendKind::kSim;
   int depth = 0;
   size_t baseline_calls = 0;
-  uint64_t schedules = 0;    // runs, the baseline included (minimisation runs not)
+  uint64_t schedules =
+      0;  // runs, the baseline included (minimisation runs not)
   double seconds = 0;
-  bool truncated = false;    // max_schedules was reached
+  bool truncated = false;         // max_schedules was reached
   std::vector<Finding> findings;  // sorted by kind, then plan
-  // (call, fault) -> tally; the fault is an errno name (with ":before"/":after" when
-  // the timing was forced), "short:1", an actor name, or "EMFILE (fdlimit)".
+  // (call, fault) -> tally; the fault is an errno name (with ":before"/":after"
+  // when the timing was forced), "short:1", an actor name, or "EMFILE
+  // (fdlimit)".
   std::map<std::pair<std::string, std::string>, FaultTally> tallies;
 
   // Returns the number of schedules per second.
@@ -75,7 +78,8 @@ struct ExploreReport {
 
 // Explores `subject` in worlds made by `make_world`.
 ExploreReport Explore(const Subject& subject, BackendKind backend,
-                      const WorldFactory& make_world, const ExploreOptions& options);
+                      const WorldFactory& make_world,
+                      const ExploreOptions& options);
 
 }  // namespace sockfi
 

@@ -7,11 +7,13 @@
 namespace sockfi {
 namespace {
 
-std::vector<Atom> Slice(const std::vector<Atom>& atoms, size_t begin, size_t end) {
+std::vector<Atom> Slice(const std::vector<Atom>& atoms, size_t begin,
+                        size_t end) {
   return std::vector<Atom>(atoms.begin() + begin, atoms.begin() + end);
 }
 
-std::vector<Atom> Without(const std::vector<Atom>& atoms, size_t begin, size_t end) {
+std::vector<Atom> Without(const std::vector<Atom>& atoms, size_t begin,
+                          size_t end) {
   std::vector<Atom> rest(atoms.begin(), atoms.begin() + begin);
   rest.insert(rest.end(), atoms.begin() + end, atoms.end());
   return rest;

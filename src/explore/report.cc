@@ -55,16 +55,17 @@ std::string ShellQuote(absl::string_view text) {
 
 std::string ReplayCommand(const ExploreReport& report, const Finding& finding) {
   return absl::StrCat("sockfi run --plan=", ShellQuote(finding.plan),
-                      " --subject=", report.subject, " --backend=",
-                      BackendName(report.backend));
+                      " --subject=", report.subject,
+                      " --backend=", BackendName(report.backend));
 }
 
 std::string FormatReport(const ExploreReport& report) {
   std::string text = absl::StrFormat(
-      "subject %s, backend %s, depth %d: %d schedules in %.2f s (%.0f schedules/s), "
+      "subject %s, backend %s, depth %d: %d schedules in %.2f s (%.0f "
+      "schedules/s), "
       "fault-free run of %d calls%s\n\n",
-      report.subject, BackendName(report.backend), report.depth, report.schedules,
-      report.seconds, report.rate(), report.baseline_calls,
+      report.subject, BackendName(report.backend), report.depth,
+      report.schedules, report.seconds, report.rate(), report.baseline_calls,
       report.truncated ? " (stopped at --max_schedules)" : "");
   absl::StrAppendFormat(&text, "  %-12s %-20s %10s %10s\n", "call", "fault",
                         "handled", "violations");
@@ -76,9 +77,10 @@ std::string FormatReport(const ExploreReport& report) {
     absl::StrAppend(&text, "\nno violation\n");
     return text;
   }
-  absl::StrAppend(&text, "\n", report.findings.size(), " finding",
-                  report.findings.size() == 1 ? "" : "s",
-                  " (distinct minimal plans), by kind, shortest plans first:\n");
+  absl::StrAppend(
+      &text, "\n", report.findings.size(), " finding",
+      report.findings.size() == 1 ? "" : "s",
+      " (distinct minimal plans), by kind, shortest plans first:\n");
   // Findings are sorted by kind; within a kind show the shortest few.
   for (size_t begin = 0; begin < report.findings.size();) {
     size_t end = begin;
@@ -88,9 +90,10 @@ std::string FormatReport(const ExploreReport& report) {
     }
     std::vector<const Finding*> kind;
     for (size_t i = begin; i < end; ++i) kind.push_back(&report.findings[i]);
-    std::stable_sort(kind.begin(), kind.end(), [](const Finding* a, const Finding* b) {
-      return a->plan.size() < b->plan.size();
-    });
+    std::stable_sort(kind.begin(), kind.end(),
+                     [](const Finding* a, const Finding* b) {
+                       return a->plan.size() < b->plan.size();
+                     });
     absl::StrAppend(&text, "  ", ViolationName(kind.front()->kind), " (",
                     kind.size(), "):\n");
     for (size_t i = 0; i < kind.size() && i < kFindingsShownPerKind; ++i) {
@@ -98,7 +101,8 @@ std::string FormatReport(const ExploreReport& report) {
                       ReplayCommand(report, *kind[i]), "\n");
     }
     if (kind.size() > kFindingsShownPerKind) {
-      absl::StrAppend(&text, "    ... and ", kind.size() - kFindingsShownPerKind,
+      absl::StrAppend(&text, "    ... and ",
+                      kind.size() - kFindingsShownPerKind,
                       " more (--json lists them all)\n");
     }
     begin = end;
@@ -110,31 +114,33 @@ std::string ReportsToJson(const std::vector<ExploreReport>& reports) {
   std::string json = "{\"subjects\": [";
   for (size_t r = 0; r < reports.size(); ++r) {
     const ExploreReport& report = reports[r];
-    absl::StrAppendFormat(
-        &json,
-        "%s\n  {\"subject\": %s, \"backend\": %s, \"depth\": %d, \"schedules\": %d, "
-        "\"seconds\": %.3f, \"schedules_per_second\": %.0f, \"baseline_calls\": %d, "
-        "\"truncated\": %s,\n   \"violations\": [",
-        r == 0 ? "" : ",", JsonString(report.subject),
-        JsonString(BackendName(report.backend)), report.depth, report.schedules,
-        report.seconds, report.rate(), report.baseline_calls,
-        report.truncated ? "true" : "false");
+    absl::StrAppendFormat(&json,
+                          "%s\n  {\"subject\": %s, \"backend\": %s, \"depth\": "
+                          "%d, \"schedules\": %d, "
+                          "\"seconds\": %.3f, \"schedules_per_second\": %.0f, "
+                          "\"baseline_calls\": %d, "
+                          "\"truncated\": %s,\n   \"violations\": [",
+                          r == 0 ? "" : ",", JsonString(report.subject),
+                          JsonString(BackendName(report.backend)), report.depth,
+                          report.schedules, report.seconds, report.rate(),
+                          report.baseline_calls,
+                          report.truncated ? "true" : "false");
     for (size_t i = 0; i < report.findings.size(); ++i) {
       const Finding& f = report.findings[i];
-      absl::StrAppend(&json, i == 0 ? "" : ",", "\n    {\"kind\": ",
-                      JsonString(ViolationName(f.kind)), ", \"plan\": ",
-                      JsonString(f.plan), ", \"message\": ", JsonString(f.message),
-                      "}");
+      absl::StrAppend(&json, i == 0 ? "" : ",",
+                      "\n    {\"kind\": ", JsonString(ViolationName(f.kind)),
+                      ", \"plan\": ", JsonString(f.plan),
+                      ", \"message\": ", JsonString(f.message), "}");
     }
     absl::StrAppend(&json, "],\n   \"faults\": [");
     bool first = true;
     for (const auto& [label, tally] : report.tallies) {
-      absl::StrAppendFormat(&json,
-                            "%s\n    {\"call\": %s, \"fault\": %s, \"handled\": %d, "
-                            "\"violations\": %d}",
-                            first ? "" : ",", JsonString(label.first),
-                            JsonString(label.second), tally.handled,
-                            tally.violations);
+      absl::StrAppendFormat(
+          &json,
+          "%s\n    {\"call\": %s, \"fault\": %s, \"handled\": %d, "
+          "\"violations\": %d}",
+          first ? "" : ",", JsonString(label.first), JsonString(label.second),
+          tally.handled, tally.violations);
       first = false;
     }
     absl::StrAppend(&json, "]}");

@@ -15,7 +15,8 @@ RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world) {
   FaultInjector injector(world->kernel(), spec.plan, injector_options);
 
   const absl::Time start = world->kernel().Now();
-  absl::StatusOr<SocketPair> pair = spec.subject->make_pair(spec.options, injector);
+  absl::StatusOr<SocketPair> pair =
+      spec.subject->make_pair(spec.options, injector);
   RunResult result;
   RunRecord& record = result.record;
   record.elapsed = world->kernel().Now() - start;
@@ -32,7 +33,8 @@ RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world) {
 
   LivenessLimits limits;
   limits.deadline_slack = world->deadline_slack();
-  result.verdict = Judge(record, world->kernel(), ErrnoCatalog::Linux(), limits);
+  result.verdict =
+      Judge(record, world->kernel(), ErrnoCatalog::Linux(), limits);
   return result;  // the pair closes here, through the injector, after judging
 }
 

@@ -29,9 +29,9 @@ struct RunResult {
   Verdict verdict;
 };
 
-// Runs `spec.subject` once in a fresh world from `make_world`, through a FaultInjector
-// applying `spec.plan`, judges the run with every oracle, then closes the pair it
-// returned (if any).
+// Runs `spec.subject` once in a fresh world from `make_world`, through a
+// FaultInjector applying `spec.plan`, judges the run with every oracle, then
+// closes the pair it returned (if any).
 RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world);
 
 }  // namespace sockfi

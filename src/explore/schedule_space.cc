@@ -94,7 +94,8 @@ FaultPlan PlanOf(const std::vector<Atom>& atoms) {
 
 std::vector<Atom> AtomsOf(const FaultPlan& plan) {
   std::vector<Atom> atoms;
-  if (plan.fd_limit.has_value()) atoms.push_back(MakeAtom(FdLimit{*plan.fd_limit}));
+  if (plan.fd_limit.has_value())
+    atoms.push_back(MakeAtom(FdLimit{*plan.fd_limit}));
   for (const FaultRule& rule : plan.faults) atoms.push_back(MakeAtom(rule));
   for (const ActorRule& rule : plan.actors) atoms.push_back(MakeAtom(rule));
   return atoms;
@@ -108,7 +109,8 @@ std::vector<Atom> CandidateAtoms(const Trace& trace, bool with_fd_limits,
     for (uint32_t limit = 0; limit < most; ++limit) atoms.Add(FdLimit{limit});
   }
   for (const TraceEvent& event : trace) {
-    if (event.error_number == kHangErrno) break;  // nothing after a hang is real
+    if (event.error_number == kHangErrno)
+      break;  // nothing after a hang is real
     const auto entries = options.catalog->EntriesFor(event.call);
     for (const CatalogEntry& entry : entries) {
       if (!options.adversarial && !ConditionHolds(entry, event)) continue;
@@ -124,11 +126,14 @@ std::vector<Atom> CandidateAtoms(const Trace& trace, bool with_fd_limits,
     }
     if (options.adversarial) {
       for (int error_number : kAdversarialErrnos) {
-        if (options.catalog->Find(event.call, error_number) != nullptr) continue;
+        if (options.catalog->Find(event.call, error_number) != nullptr)
+          continue;
         for (Timing timing : {Timing::kBefore, Timing::kAfter}) {
-          // A close that fails "before" keeps the fd, and the only way not to leak
-          // it is to retry close, which is a bug on Linux: not worth exploring.
-          if (event.call == CallKind::kClose && timing == Timing::kBefore) continue;
+          // A close that fails "before" keeps the fd, and the only way not to
+          // leak it is to retry close, which is a bug on Linux: not worth
+          // exploring.
+          if (event.call == CallKind::kClose && timing == Timing::kBefore)
+            continue;
           atoms.Add(ErrnoRule(event, error_number, timing, false));
         }
       }
@@ -145,8 +150,8 @@ std::vector<Atom> CandidateAtoms(const Trace& trace, bool with_fd_limits,
       for (ActorKind actor : {ActorKind::kForeign, ActorKind::kImpostor,
                               ActorKind::kHalfOpen, ActorKind::kFlood}) {
         if (actor == ActorKind::kHalfOpen && !options.half_open) continue;
-        atoms.Add(ActorRule{actor, CallKind::kListen,
-                            {event.occurrence, event.occurrence}});
+        atoms.Add(ActorRule{
+            actor, CallKind::kListen, {event.occurrence, event.occurrence}});
       }
     }
   }

@@ -1,11 +1,12 @@
 // ScheduleSpace: the faults worth trying at each call of a trace.
 //
-// A schedule is a set of atoms — single fault rules, actor rules, or an fd limit —
-// and its plan is their union. Atoms are generated from a run's trace: every call
-// occurrence × every errno the catalog lists for that call under the conditions the
-// call ran in (EAGAIN only where the call could not block, ...), persistent causes
-// also from that occurrence on, short transfers for send and recv, actors after each
-// listen, and fd limits below what the run held at once.
+// A schedule is a set of atoms — single fault rules, actor rules, or an fd
+// limit — and its plan is their union. Atoms are generated from a run's trace:
+// every call occurrence × every errno the catalog lists for that call under the
+// conditions the call ran in (EAGAIN only where the call could not block, ...),
+// persistent causes also from that occurrence on, short transfers for send and
+// recv, actors after each listen, and fd limits below what the run held at
+// once.
 
 #ifndef SOCKFI_SRC_EXPLORE_SCHEDULE_SPACE_H_
 #define SOCKFI_SRC_EXPLORE_SCHEDULE_SPACE_H_
@@ -42,15 +43,16 @@ FaultPlan PlanOf(const std::vector<Atom>& atoms);
 std::vector<Atom> AtomsOf(const FaultPlan& plan);
 
 struct ScheduleSpaceOptions {
-  // Add errnos and timings Linux could not produce (but never a close that keeps its
-  // fd: surviving that takes retrying close, which is wrong on Linux).
+  // Add errnos and timings Linux could not produce (but never a close that
+  // keeps its fd: surviving that takes retrying close, which is wrong on
+  // Linux).
   bool adversarial = false;
-  bool half_open = true;      // the backend can make half-open clients
+  bool half_open = true;  // the backend can make half-open clients
   const ErrnoCatalog* catalog = &ErrnoCatalog::Linux();
 };
 
-// Returns every atom worth trying on the calls of `trace`, in trace order, without
-// duplicates. Fd limits are offered only when `with_fd_limits`.
+// Returns every atom worth trying on the calls of `trace`, in trace order,
+// without duplicates. Fd limits are offered only when `with_fd_limits`.
 std::vector<Atom> CandidateAtoms(const Trace& trace, bool with_fd_limits,
                                  const ScheduleSpaceOptions& options);
 

@@ -33,10 +33,12 @@ class SimActors final : public HostActors {
         kernel_.StartFlood(listener);
         break;
       case ActorKind::kForeign:
-        kernel_.ConnectForeignClient(listener, ForeignClientMode::kCompletesSilently);
+        kernel_.ConnectForeignClient(listener,
+                                     ForeignClientMode::kCompletesSilently);
         break;
       case ActorKind::kImpostor:
-        kernel_.ConnectForeignClient(listener, ForeignClientMode::kSendsGarbage);
+        kernel_.ConnectForeignClient(listener,
+                                     ForeignClientMode::kSendsGarbage);
         break;
       case ActorKind::kHalfOpen:
         kernel_.ConnectForeignClient(listener, ForeignClientMode::kHalfOpen);
@@ -59,7 +61,9 @@ class SimWorld final : public World {
     return kernel_->hang().has_value() ? kernel_->hang()->dump : "";
   }
   // Virtual time is exact; poll timeouts are whole milliseconds.
-  absl::Duration deadline_slack() const override { return absl::Milliseconds(1); }
+  absl::Duration deadline_slack() const override {
+    return absl::Milliseconds(1);
+  }
 
  private:
   std::unique_ptr<SimKernel> kernel_;

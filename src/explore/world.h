@@ -1,5 +1,5 @@
-// World: a fresh backend for one run — the kernel calls go to, the other processes
-// plans can summon, and what the kernel can tell about a hang.
+// World: a fresh backend for one run — the kernel calls go to, the other
+// processes plans can summon, and what the kernel can tell about a hang.
 
 #ifndef SOCKFI_SRC_EXPLORE_WORLD_H_
 #define SOCKFI_SRC_EXPLORE_WORLD_H_
@@ -41,12 +41,12 @@ class World {
 // Returns a new world on the real kernel.
 std::unique_ptr<World> MakeRealWorld();
 
-// Returns a new world on a simulated kernel built from `config`, or InvalidArgument
-// for a bad configuration.
+// Returns a new world on a simulated kernel built from `config`, or
+// InvalidArgument for a bad configuration.
 absl::StatusOr<std::unique_ptr<World>> MakeSimWorld(const SimConfig& config);
 
-// Returns a function making fresh worlds of `backend`: simulated ones from `config`
-// (checked once here), real ones ignoring it.
+// Returns a function making fresh worlds of `backend`: simulated ones from
+// `config` (checked once here), real ones ignoring it.
 absl::StatusOr<std::function<std::unique_ptr<World>()>> MakeWorldFactory(
     BackendKind backend, const SimConfig& config = SimConfig());
 

@@ -4,9 +4,9 @@ namespace sockfi {
 namespace {
 
 constexpr std::array<absl::string_view, kCallKindCount> kNames = {
-    "socket",  "socketpair", "bind",       "listen", "getsockname",
-    "getpeername", "connect", "accept",    "fcntl",  "getsockopt",
-    "poll",    "send",       "recv",       "close",  "getrandom"};
+    "socket",      "socketpair", "bind",   "listen", "getsockname",
+    "getpeername", "connect",    "accept", "fcntl",  "getsockopt",
+    "poll",        "send",       "recv",   "close",  "getrandom"};
 
 }  // namespace
 

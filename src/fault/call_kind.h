@@ -1,5 +1,5 @@
-// CallKind: the system calls of the Syscalls shim, by the names fault plans, traces and
-// step errors use ("accept", "connect", ...).
+// CallKind: the system calls of the Syscalls shim, by the names fault plans,
+// traces and step errors use ("accept", "connect", ...).
 
 #ifndef SOCKFI_SRC_FAULT_CALL_KIND_H_
 #define SOCKFI_SRC_FAULT_CALL_KIND_H_
@@ -40,7 +40,8 @@ inline constexpr std::array<CallKind, kCallKindCount> kAllCallKinds = {
     CallKind::kGetSockOpt, CallKind::kPoll,        CallKind::kSend,
     CallKind::kRecv,       CallKind::kClose,       CallKind::kGetRandom};
 
-// Returns the call's name as plans and step errors spell it: "socket", "accept", ...
+// Returns the call's name as plans and step errors spell it: "socket",
+// "accept", ...
 absl::string_view CallName(CallKind kind);
 
 // Returns the kind named `name` (exactly as CallName spells it), or nullopt.

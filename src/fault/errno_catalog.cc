@@ -64,7 +64,8 @@ constexpr CatalogEntry kLinux[] = {
     {C::kConnect, EINPROGRESS, A, kRetry, kNonBlocking, kPasses,
      "non-blocking connect started: poll for POLLOUT, then read SO_ERROR"},
     {C::kConnect, EINTR, A, kRetry, kBlocking, kPasses,
-     "a signal interrupted it; the attempt goes on (POSIX): poll, then SO_ERROR"},
+     "a signal interrupted it; the attempt goes on (POSIX): poll, then "
+     "SO_ERROR"},
     {C::kConnect, ECONNREFUSED, B, kPropagate, kAny, kPasses,
      "nothing listens there, or the listen queue overflowed with "
      "tcp_abort_on_overflow"},
@@ -78,8 +79,7 @@ constexpr CatalogEntry kLinux[] = {
      "a firewall rule or security policy forbids it"},
     {C::kConnect, EPERM, B, kPropagate, kAny, kLasts,
      "a firewall rule forbids it"},
-    {C::kConnect, ENOBUFS, B, kPropagate, kAny, kPasses,
-     "no buffer space"},
+    {C::kConnect, ENOBUFS, B, kPropagate, kAny, kPasses, "no buffer space"},
     // accept4(2)
     {C::kAccept, EAGAIN, B, kRetry, kNonBlocking, kPasses,
      "nothing queued; a queued connection, if any, stays queued"},
@@ -114,8 +114,7 @@ constexpr CatalogEntry kLinux[] = {
      "the peer is gone (SIGPIPE unless MSG_NOSIGNAL)"},
     {C::kSend, ECONNRESET, B, kPropagate, kAny, kPasses,
      "the peer reset the connection"},
-    {C::kSend, ENOBUFS, B, kPropagate, kAny, kPasses,
-     "no buffer space"},
+    {C::kSend, ENOBUFS, B, kPropagate, kAny, kPasses, "no buffer space"},
     // recv(2)
     {C::kRecv, EAGAIN, B, kRetry, kNonBlocking, kPasses,
      "nothing to read yet: poll for POLLIN"},
@@ -187,18 +186,20 @@ const CatalogEntry* ErrnoCatalog::Find(CallKind call, int error_number) const {
 }
 
 std::string ErrnoCatalog::FormatTable() const {
-  std::string table = absl::StrFormat("%-12s %-14s %-7s %-10s %-18s %-7s %s\n",
-                                      "call", "errno", "timing", "handling",
-                                      "when", "lasts", "cause");
+  std::string table =
+      absl::StrFormat("%-12s %-14s %-7s %-10s %-18s %-7s %s\n", "call", "errno",
+                      "timing", "handling", "when", "lasts", "cause");
   for (const CatalogEntry& e : entries_) {
-    absl::StrAppendFormat(
-        &table, "%-12s %-14s %-7s %-10s %-18s %-7s %s\n", CallName(e.call),
-        ErrnoName(e.error_number), TimingName(e.timing), HandlingName(e.handling),
-        ConditionName(e.condition), e.persistent ? "yes" : "no", e.cause);
+    absl::StrAppendFormat(&table, "%-12s %-14s %-7s %-10s %-18s %-7s %s\n",
+                          CallName(e.call), ErrnoName(e.error_number),
+                          TimingName(e.timing), HandlingName(e.handling),
+                          ConditionName(e.condition),
+                          e.persistent ? "yes" : "no", e.cause);
   }
   for (CallKind call : kAllCallKinds) {
     if (EntriesFor(call).empty()) {
-      absl::StrAppendFormat(&table, "%-12s %-14s %s\n", CallName(call), "(none)",
+      absl::StrAppendFormat(&table, "%-12s %-14s %s\n", CallName(call),
+                            "(none)",
                             "Linux returns no errno here for a valid socket: "
                             "faults are adversarial only");
     }

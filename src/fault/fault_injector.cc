@@ -10,10 +10,7 @@
 #include "src/sys/errno_name.h"
 
 namespace sockfi {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 FaultInjector::FaultInjector(Syscalls& inner, FaultPlan plan,
                              InjectorOptions options)
@@ -97,10 +94,11 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
                                   CallName(call));
       } else if (event.fault.timing != entry->timing) {
         event.fault.kind = FaultKind::kSuppressed;
-        event.note = absl::StrCat("Linux reports ", name, " ",
-                                  TimingName(entry->timing), ", not ",
-                                  TimingName(event.fault.timing));
-      } else if (entry->condition == Condition::kNonBlockingOnly && !nonblocking) {
+        event.note =
+            absl::StrCat("Linux reports ", name, " ", TimingName(entry->timing),
+                         ", not ", TimingName(event.fault.timing));
+      } else if (entry->condition == Condition::kNonBlockingOnly &&
+                 !nonblocking) {
         event.fault.kind = FaultKind::kSuppressed;
         event.note = absl::StrCat(name, " needs a call that cannot block");
       } else if (entry->condition == Condition::kBlockingOnly && nonblocking) {
@@ -230,7 +228,8 @@ constexpr auto kNothingToUndo = [](const auto&) {};
 
 SysResult<int> FaultInjector::Socket(int domain, int type, int protocol) {
   FiredFault fault;
-  const size_t index = Begin(CallKind::kSocket, -1, type, domain, false, 1, &fault);
+  const size_t index =
+      Begin(CallKind::kSocket, -1, type, domain, false, 1, &fault);
   SysResult<int> result = Run<SysResult<int>>(
       index, fault, [&] { return inner_.Socket(domain, type, protocol); },
       [&](const SysResult<int>& made) { (void)inner_.Close(*made); });
@@ -272,7 +271,8 @@ SysStatus FaultInjector::Bind(int fd, const SockAddr& address) {
 
 SysStatus FaultInjector::Listen(int fd, int backlog) {
   FiredFault fault;
-  const size_t index = Begin(CallKind::kListen, fd, backlog, 0, false, 0, &fault);
+  const size_t index =
+      Begin(CallKind::kListen, fd, backlog, 0, false, 0, &fault);
   SysStatus result = Run<SysStatus>(
       index, fault, [&] { return inner_.Listen(fd, backlog); }, kNothingToUndo);
   if (result.ok()) {
@@ -284,7 +284,8 @@ SysStatus FaultInjector::Listen(int fd, int backlog) {
 
 SysResult<SockAddr> FaultInjector::GetSockName(int fd) {
   FiredFault fault;
-  const size_t index = Begin(CallKind::kGetSockName, fd, 0, 0, false, 0, &fault);
+  const size_t index =
+      Begin(CallKind::kGetSockName, fd, 0, 0, false, 0, &fault);
   SysResult<SockAddr> result = Run<SysResult<SockAddr>>(
       index, fault, [&] { return inner_.GetSockName(fd); }, kNothingToUndo);
   if (result.ok()) {
@@ -296,7 +297,8 @@ SysResult<SockAddr> FaultInjector::GetSockName(int fd) {
 
 SysResult<SockAddr> FaultInjector::GetPeerName(int fd) {
   FiredFault fault;
-  const size_t index = Begin(CallKind::kGetPeerName, fd, 0, 0, false, 0, &fault);
+  const size_t index =
+      Begin(CallKind::kGetPeerName, fd, 0, 0, false, 0, &fault);
   SysResult<SockAddr> result = Run<SysResult<SockAddr>>(
       index, fault, [&] { return inner_.GetPeerName(fd); }, kNothingToUndo);
   if (result.ok()) {
@@ -332,8 +334,8 @@ SysResult<AcceptedSocket> FaultInjector::Accept4(int fd, int flags) {
   FiredFault fault;
   const size_t index =
       Begin(CallKind::kAccept, fd, flags, 0, NonBlocking(fd, 0), 1, &fault);
-  // After: the connection was taken and is gone (ECONNABORTED); its client sees the
-  // connection closed.
+  // After: the connection was taken and is gone (ECONNABORTED); its client sees
+  // the connection closed.
   Result result = Run<Result>(
       index, fault, [&] { return inner_.Accept4(fd, flags); },
       [&](const Result& taken) {
@@ -351,9 +353,11 @@ SysResult<AcceptedSocket> FaultInjector::Accept4(int fd, int flags) {
 
 SysStatus FaultInjector::SetNonBlocking(int fd, bool on) {
   FiredFault fault;
-  const size_t index = Begin(CallKind::kFcntl, fd, on ? 1 : 0, 0, false, 0, &fault);
+  const size_t index =
+      Begin(CallKind::kFcntl, fd, on ? 1 : 0, 0, false, 0, &fault);
   SysStatus result = Run<SysStatus>(
-      index, fault, [&] { return inner_.SetNonBlocking(fd, on); }, kNothingToUndo);
+      index, fault, [&] { return inner_.SetNonBlocking(fd, on); },
+      kNothingToUndo);
   if (result.ok()) Finish(index, 0);
   return result;
 }
@@ -400,7 +404,8 @@ SysResult<size_t> FaultInjector::Send(int fd, absl::Span<const uint8_t> data,
     fault.kind = FaultKind::kNone;
   }
   SysResult<size_t> result = Run<SysResult<size_t>>(
-      index, fault, [&] { return inner_.Send(fd, data, flags); }, kNothingToUndo);
+      index, fault, [&] { return inner_.Send(fd, data, flags); },
+      kNothingToUndo);
   if (result.ok()) Finish(index, 0, static_cast<int64_t>(*result));
   return result;
 }
@@ -412,7 +417,8 @@ SysResult<size_t> FaultInjector::Recv(int fd, absl::Span<uint8_t> buffer,
       Begin(CallKind::kRecv, fd, static_cast<int>(buffer.size()), flags,
             NonBlocking(fd, flags), 0, &fault);
   if (fault.kind == FaultKind::kShort) {
-    buffer = buffer.subspan(0, std::min<size_t>(buffer.size(), fault.short_bytes));
+    buffer =
+        buffer.subspan(0, std::min<size_t>(buffer.size(), fault.short_bytes));
     fault.kind = FaultKind::kNone;
   }
   SysResult<size_t> result = Run<SysResult<size_t>>(

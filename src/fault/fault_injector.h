@@ -1,17 +1,18 @@
-// FaultInjector: a Syscalls decorator that applies a FaultPlan to any backend and
-// records a Trace.
+// FaultInjector: a Syscalls decorator that applies a FaultPlan to any backend
+// and records a Trace.
 //
-// Faults follow the errno catalog's side effects: a "before" fault fails the call
-// without making it; an "after" fault makes the real call, then undoes nothing and
-// reports the errno (connect EINTR leaves the attempt running, close EINTR has released
-// the fd, accept ECONNABORTED has taken a queued connection and the injector closes it,
-// as the kernel would have). In realistic mode (the default) a rule whose errno Linux
-// could not return at that moment (EAGAIN from a blocking call, an errno outside the
-// catalog, the other timing) is not injected and the trace says why; adversarial mode
+// Faults follow the errno catalog's side effects: a "before" fault fails the
+// call without making it; an "after" fault makes the real call, then undoes
+// nothing and reports the errno (connect EINTR leaves the attempt running,
+// close EINTR has released the fd, accept ECONNABORTED has taken a queued
+// connection and the injector closes it, as the kernel would have). In
+// realistic mode (the default) a rule whose errno Linux could not return at
+// that moment (EAGAIN from a blocking call, an errno outside the catalog, the
+// other timing) is not injected and the trace says why; adversarial mode
 // injects it anyway.
 //
-// Thread-safe: any number of threads may call it at once; occurrences are counted
-// across threads, and no lock is held while the backend call runs.
+// Thread-safe: any number of threads may call it at once; occurrences are
+// counted across threads, and no lock is held while the backend call runs.
 
 #ifndef SOCKFI_SRC_FAULT_FAULT_INJECTOR_H_
 #define SOCKFI_SRC_FAULT_FAULT_INJECTOR_H_
@@ -33,15 +34,15 @@ struct InjectorOptions {
   bool adversarial = false;
   // The catalog that decides realism and timing; must outlive the injector.
   const ErrnoCatalog* catalog = &ErrnoCatalog::Linux();
-  // Performs the plan's actor rules; must outlive the injector. When null, actor rules
-  // are noted in the trace as not performed.
+  // Performs the plan's actor rules; must outlive the injector. When null,
+  // actor rules are noted in the trace as not performed.
   HostActors* actors = nullptr;
 };
 
 class FaultInjector final : public Syscalls {
  public:
-  // Applies `plan` to calls made through this object, forwarding them to `inner`,
-  // which must outlive it.
+  // Applies `plan` to calls made through this object, forwarding them to
+  // `inner`, which must outlive it.
   FaultInjector(Syscalls& inner, FaultPlan plan, InjectorOptions options = {});
 
   SysResult<int> Socket(int domain, int type, int protocol) override;
@@ -81,29 +82,32 @@ class FaultInjector final : public Syscalls {
   };
 
   // Starts an event for a call (counting its occurrence) and decides its fault.
-  // `nonblocking` says whether the call cannot block (for EAGAIN/EINTR realism);
-  // `new_fds` is how many fds the call would create (for fdlimit).
+  // `nonblocking` says whether the call cannot block (for EAGAIN/EINTR
+  // realism); `new_fds` is how many fds the call would create (for fdlimit).
   size_t Begin(CallKind call, int fd, int arg, int arg2, bool nonblocking,
                int new_fds, FiredFault* fault);
-  // Runs the backend call for event `index` under `fault`: returns the fault's errno
-  // without calling (kBefore), or calls and, if the call succeeded, lets `undo` take
-  // back what the routine will never see and returns the fault's errno (kAfter); else
-  // returns the call's own result. Records everything but a plain success, which the
-  // caller records with what it learnt.
+  // Runs the backend call for event `index` under `fault`: returns the fault's
+  // errno without calling (kBefore), or calls and, if the call succeeded, lets
+  // `undo` take back what the routine will never see and returns the fault's
+  // errno (kAfter); else returns the call's own result. Records everything but
+  // a plain success, which the caller records with what it learnt.
   template <typename Result, typename Call, typename Undo>
   Result Run(size_t index, const FiredFault& fault, Call call, Undo undo);
   // Returns whether a call on `fd` with `flags` cannot block.
   bool NonBlocking(int fd, int flags);
-  // Notes that an "after" fault did not fire because the backend call failed first.
+  // Notes that an "after" fault did not fire because the backend call failed
+  // first.
   void MarkMissed(size_t index, int error_number);
   // Records the result of event `index` and what it did to the fd table.
   void Finish(size_t index, int error_number, int64_t value = 0);
   void FinishWithFds(size_t index, std::array<int, 2> fds, bool nonblocking,
                      const SockAddr& address = SockAddr());
   void FinishWithAddress(size_t index, const SockAddr& address);
-  // Runs actor rules matching event `index` (a successful call on listener `fd`).
+  // Runs actor rules matching event `index` (a successful call on listener
+  // `fd`).
   void RunActors(size_t index, CallKind call, int fd);
-  // Returns whether `fd` is non-blocking (asks the backend for fds it did not see).
+  // Returns whether `fd` is non-blocking (asks the backend for fds it did not
+  // see).
   bool IsNonBlocking(int fd) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   FdState& StateOf(int fd) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t ThreadIndex() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

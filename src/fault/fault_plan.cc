@@ -17,7 +17,7 @@ constexpr uint32_t kMaxNumber = 1000000000;
 constexpr size_t kQuoteLimit = 32;
 
 constexpr std::array<absl::string_view, 4> kActorNames = {"foreign", "impostor",
-                                                         "halfopen", "flood"};
+                                                          "halfopen", "flood"};
 
 // Returns `text` in quotes, cut to kQuoteLimit characters for long input.
 std::string Quote(absl::string_view text) {
@@ -70,7 +70,8 @@ class PlanParser {
     }
     if (rules == 0) {
       return absl::InvalidArgumentError(
-          "the plan is empty: write rules such as accept#1=EINTR, or \"none\" for "
+          "the plan is empty: write rules such as accept#1=EINTR, or \"none\" "
+          "for "
           "no faults");
     }
     if (none_at != absl::string_view::npos && rules > 1) {
@@ -83,8 +84,8 @@ class PlanParser {
   bool AtEnd() const { return pos_ >= text_.size(); }
 
   void SkipSpaces() {
-    while (!AtEnd() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
-                        text_[pos_] == '\r')) {
+    while (!AtEnd() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r')) {
       ++pos_;
     }
   }
@@ -133,7 +134,8 @@ class PlanParser {
   absl::StatusOr<uint32_t> Number(absl::string_view what) {
     const size_t start = pos_;
     uint64_t value = 0;
-    while (!AtEnd() && absl::ascii_isdigit(static_cast<unsigned char>(text_[pos_]))) {
+    while (!AtEnd() &&
+           absl::ascii_isdigit(static_cast<unsigned char>(text_[pos_]))) {
       value = value * 10 + static_cast<uint64_t>(text_[pos_] - '0');
       if (value > kMaxNumber) {
         return Error(start, absl::StrCat(what, " is larger than ", kMaxNumber));
@@ -167,7 +169,8 @@ class PlanParser {
     }
     when.first = when.last = *first;
     if (Consume('-')) {
-      if (AtEnd() || !absl::ascii_isdigit(static_cast<unsigned char>(text_[pos_]))) {
+      if (AtEnd() ||
+          !absl::ascii_isdigit(static_cast<unsigned char>(text_[pos_]))) {
         when.last = Occurrences::kOpenEnd;
         return when;
       }
@@ -186,8 +189,9 @@ class PlanParser {
     const size_t start = pos_;
     const absl::string_view word = Word();
     if (word.empty()) {
-      return Error(start, absl::StrCat("unexpected ", Here(),
-                                       "; expected a rule such as accept#1=EINTR"));
+      return Error(start,
+                   absl::StrCat("unexpected ", Here(),
+                                "; expected a rule such as accept#1=EINTR"));
     }
     if (word == "none") {
       *is_none = true;
@@ -195,8 +199,9 @@ class PlanParser {
     }
     if (word == "fdlimit") {
       if (!Consume('=')) {
-        return Error(pos_, absl::StrCat("expected \"=\" after \"fdlimit\", found ",
-                                        Here()));
+        return Error(
+            pos_,
+            absl::StrCat("expected \"=\" after \"fdlimit\", found ", Here()));
       }
       absl::StatusOr<uint32_t> limit = Number("a number of fds");
       if (!limit.ok()) return limit.status();
@@ -211,9 +216,10 @@ class PlanParser {
       size_t actor = 0;
       while (actor < kActorNames.size() && kActorNames[actor] != word) ++actor;
       if (actor == kActorNames.size()) {
-        return Error(start, absl::StrCat("unknown actor ", Quote(word),
-                                         "; expected foreign, impostor, halfopen or "
-                                         "flood"));
+        return Error(start,
+                     absl::StrCat("unknown actor ", Quote(word),
+                                  "; expected foreign, impostor, halfopen or "
+                                  "flood"));
       }
       rule.actor = static_cast<ActorKind>(actor);
       ++pos_;  // '@'
@@ -221,9 +227,10 @@ class PlanParser {
       const absl::string_view call = Word();
       std::optional<CallKind> kind = CallKindFromName(call);
       if (!kind.has_value()) {
-        return Error(call_at, absl::StrCat("unknown call ", Quote(call),
-                                           " after \"", word, "@\"; expected one of ",
-                                           AllCallNames()));
+        return Error(
+            call_at,
+            absl::StrCat("unknown call ", Quote(call), " after \"", word,
+                         "@\"; expected one of ", AllCallNames()));
       }
       rule.call = *kind;
       absl::StatusOr<Occurrences> when = ParseOccurrences(call);
@@ -234,10 +241,11 @@ class PlanParser {
     }
     std::optional<CallKind> kind = CallKindFromName(word);
     if (!kind.has_value()) {
-      return Error(start, absl::StrCat("unknown call ", Quote(word),
-                                       "; expected one of ", AllCallNames(),
-                                       ", or fdlimit, none, or an actor such as "
-                                       "foreign@listen#1"));
+      return Error(start,
+                   absl::StrCat("unknown call ", Quote(word),
+                                "; expected one of ", AllCallNames(),
+                                ", or fdlimit, none, or an actor such as "
+                                "foreign@listen#1"));
     }
     FaultRule rule;
     rule.call = *kind;
@@ -272,14 +280,15 @@ class PlanParser {
     }
     std::optional<int> error_number = ErrnoFromName(outcome);
     if (!error_number.has_value() || *error_number == kHangErrno) {
-      return Error(outcome_at,
-                   outcome.empty()
-                       ? absl::StrCat("expected an errno name (e.g. EINTR) or "
-                                      "short:N, found ",
-                                      Here())
-                       : absl::StrCat("unknown errno ", Quote(outcome),
-                                      "; expected a name such as EINTR, EAGAIN or "
-                                      "EMFILE, or short:N"));
+      return Error(
+          outcome_at,
+          outcome.empty()
+              ? absl::StrCat("expected an errno name (e.g. EINTR) or "
+                             "short:N, found ",
+                             Here())
+              : absl::StrCat("unknown errno ", Quote(outcome),
+                             "; expected a name such as EINTR, EAGAIN or "
+                             "EMFILE, or short:N"));
     }
     ErrnoFault fault;
     fault.error_number = *error_number;
@@ -305,7 +314,8 @@ class PlanParser {
   absl::Status ExpectEndOfRule() {
     const size_t before_spaces = pos_;
     SkipSpaces();
-    if (AtEnd() || text_[pos_] == ';' || text_[pos_] == '\n') return absl::OkStatus();
+    if (AtEnd() || text_[pos_] == ';' || text_[pos_] == '\n')
+      return absl::OkStatus();
     if (text_[pos_] == '#' && pos_ > before_spaces) {
       SkipComment();
       return absl::OkStatus();
@@ -317,12 +327,12 @@ class PlanParser {
     }
     const absl::string_view rest = text_.substr(start, pos_ - start);
     pos_ = start;
-    const bool printable = std::all_of(rest.begin(), rest.end(), [](char c) {
-      return c >= 0x20 && c < 0x7f;
-    });
-    return Error(start, absl::StrCat("unexpected ", printable ? Quote(rest) : Here(),
-                                     " after the rule; expected \";\", a new line "
-                                     "or a \" #\" comment"));
+    const bool printable = std::all_of(
+        rest.begin(), rest.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    return Error(start,
+                 absl::StrCat("unexpected ", printable ? Quote(rest) : Here(),
+                              " after the rule; expected \";\", a new line "
+                              "or a \" #\" comment"));
   }
 
   absl::string_view text_;
@@ -344,7 +354,8 @@ std::string PrintRule(const FaultRule& rule) {
       absl::StrAppend(&text, ":", TimingName(*fault->timing));
     }
   } else {
-    absl::StrAppend(&text, "short:", std::get<ShortTransfer>(rule.action).max_bytes);
+    absl::StrAppend(&text,
+                    "short:", std::get<ShortTransfer>(rule.action).max_bytes);
   }
   return text;
 }
@@ -369,7 +380,8 @@ absl::StatusOr<FaultPlan> ParsePlan(absl::string_view text) {
   return PlanParser(text).Parse();
 }
 
-absl::Status CheckRealistic(const FaultPlan& plan, const ErrnoCatalog& catalog) {
+absl::Status CheckRealistic(const FaultPlan& plan,
+                            const ErrnoCatalog& catalog) {
   for (const FaultRule& rule : plan.faults) {
     const auto* fault = std::get_if<ErrnoFault>(&rule.action);
     if (fault == nullptr) continue;  // short transfers are always legal
@@ -383,9 +395,9 @@ absl::Status CheckRealistic(const FaultPlan& plan, const ErrnoCatalog& catalog) 
           PrintRule(rule), ": Linux does not return ",
           ErrnoName(fault->error_number), " from ", CallName(rule.call),
           " on a socket the program owns (",
-          names.empty() ? std::string("it returns no errno there")
-                        : absl::StrCat("its errnos there: ",
-                                       absl::StrJoin(names, ", ")),
+          names.empty()
+              ? std::string("it returns no errno there")
+              : absl::StrCat("its errnos there: ", absl::StrJoin(names, ", ")),
           "); use --adversarial to inject it anyway"));
     }
     if (fault->timing.has_value() && *fault->timing != entry->timing) {
@@ -394,8 +406,8 @@ absl::Status CheckRealistic(const FaultPlan& plan, const ErrnoCatalog& catalog) 
           " from ", CallName(rule.call), " ",
           entry->timing == Timing::kAfter ? "after the call took effect"
                                           : "before the call has any effect",
-          " (", entry->cause, "); use --adversarial to inject it :",
-          TimingName(*fault->timing)));
+          " (", entry->cause,
+          "); use --adversarial to inject it :", TimingName(*fault->timing)));
     }
   }
   return absl::OkStatus();

@@ -1,19 +1,22 @@
 // FaultPlan: which faults to inject into a run, and its text form.
 //
-// The text form is one rule per line or ';'-separated; '#' at the start of a rule or
-// after a space starts a comment. Rules:
+// The text form is one rule per line or ';'-separated; '#' at the start of a
+// rule or after a space starts a comment. Rules:
 //   accept#2=ECONNABORTED     fail the 2nd accept with ECONNABORTED
-//   close#*=EINTR             every close          (also #3-5: 3rd to 5th, #2-: 2nd on)
-//   connect#1=EINTR:after     with explicit timing (before: no effect; after: the call
+//   close#*=EINTR             every close          (also #3-5: 3rd to 5th, #2-:
+//   2nd on) connect#1=EINTR:after     with explicit timing (before: no effect;
+//   after: the call
 //                             took effect, then failed)
 //   send#1=short:1            the 1st send (or recv) moves at most 1 byte
-//   foreign@listen#1          after the 1st listen, a foreign client connects to it
-//   impostor@listen#1         ... a foreign client that sends 16 bytes of garbage
-//   halfopen@listen#1         ... a foreign client that never completes its handshake
-//   flood@listen#1            ... foreign clients keep the accept queue full
-//   fdlimit=5                 the routine may hold at most 5 fds at once (EMFILE after)
-//   none                      no faults (a plan must say something)
-// Printing a plan gives its canonical text; parsing that text gives the same plan.
+//   foreign@listen#1          after the 1st listen, a foreign client connects
+//   to it impostor@listen#1         ... a foreign client that sends 16 bytes of
+//   garbage halfopen@listen#1         ... a foreign client that never completes
+//   its handshake flood@listen#1            ... foreign clients keep the accept
+//   queue full fdlimit=5                 the routine may hold at most 5 fds at
+//   once (EMFILE after) none                      no faults (a plan must say
+//   something)
+// Printing a plan gives its canonical text; parsing that text gives the same
+// plan.
 
 #ifndef SOCKFI_SRC_FAULT_FAULT_PLAN_H_
 #define SOCKFI_SRC_FAULT_FAULT_PLAN_H_
@@ -50,7 +53,8 @@ struct Occurrences {
 // Fail the call with an errno.
 struct ErrnoFault {
   int error_number = 0;
-  std::optional<Timing> timing;  // unset: the catalog's timing (kBefore if none)
+  std::optional<Timing>
+      timing;  // unset: the catalog's timing (kBefore if none)
   friend bool operator==(const ErrnoFault& a, const ErrnoFault& b) {
     return a.error_number == b.error_number && a.timing == b.timing;
   }
@@ -73,7 +77,8 @@ struct FaultRule {
   }
 };
 
-// Another process on the same host, acting right after a matching call succeeded.
+// Another process on the same host, acting right after a matching call
+// succeeded.
 enum class ActorKind : uint8_t {
   kForeign,   // connects to the listener and stays silent
   kImpostor,  // connects and sends 16 bytes of garbage
@@ -101,29 +106,33 @@ struct FaultPlan {
     return faults.empty() && actors.empty() && !fd_limit.has_value();
   }
   friend bool operator==(const FaultPlan& a, const FaultPlan& b) {
-    return a.faults == b.faults && a.actors == b.actors && a.fd_limit == b.fd_limit;
+    return a.faults == b.faults && a.actors == b.actors &&
+           a.fd_limit == b.fd_limit;
   }
   friend bool operator!=(const FaultPlan& a, const FaultPlan& b) {
     return !(a == b);
   }
 };
 
-// Returns the plan's canonical text: "fdlimit=N" first, then the fault rules, then the
-// actor rules, in their order, joined by "; "; "none" for an empty plan.
+// Returns the plan's canonical text: "fdlimit=N" first, then the fault rules,
+// then the actor rules, in their order, joined by "; "; "none" for an empty
+// plan.
 std::string PrintPlan(const FaultPlan& plan);
 
 // Returns the text of one rule, as PrintPlan writes it.
 std::string PrintRule(const FaultRule& rule);
 std::string PrintRule(const ActorRule& rule);
 
-// Parses the text form. On error returns InvalidArgument whose message starts with
-// "line L, column C: " and says what was found and what was expected. Checks syntax
-// and names only; CheckRealistic judges whether Linux could produce the faults.
+// Parses the text form. On error returns InvalidArgument whose message starts
+// with "line L, column C: " and says what was found and what was expected.
+// Checks syntax and names only; CheckRealistic judges whether Linux could
+// produce the faults.
 absl::StatusOr<FaultPlan> ParsePlan(absl::string_view text);
 
-// Returns OK when every errno rule is one `catalog` lists for its call, with the
-// catalog's timing; otherwise InvalidArgument naming the first offending rule, why
-// Linux would not produce it, and that --adversarial injects it anyway.
+// Returns OK when every errno rule is one `catalog` lists for its call, with
+// the catalog's timing; otherwise InvalidArgument naming the first offending
+// rule, why Linux would not produce it, and that --adversarial injects it
+// anyway.
 absl::Status CheckRealistic(const FaultPlan& plan, const ErrnoCatalog& catalog);
 
 }  // namespace sockfi

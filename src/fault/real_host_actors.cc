@@ -68,8 +68,8 @@ absl::Status RealHostActors::Act(ActorKind actor, const SockAddr& listener) {
           "a half-open client needs raw sockets on the real kernel; use the "
           "simulated kernel (--backend=sim)");
     case ActorKind::kFlood: {
-      // Fill the queue now (clients connect until one's SYN is dropped), then keep
-      // it full from a thread.
+      // Fill the queue now (clients connect until one's SYN is dropped), then
+      // keep it full from a thread.
       int connected = 0;
       while (connected < kMaxFloodSockets && Connect(listener, 50, false)) {
         ++connected;
@@ -82,9 +82,10 @@ absl::Status RealHostActors::Act(ActorKind actor, const SockAddr& listener) {
 }
 
 void RealHostActors::Flood(SockAddr listener) {
-  // Every millisecond: let go of clients whose connection ended (the routine accepted
-  // and closed them) or whose SYN was dropped long ago, then send a fresh SYN. A freed
-  // queue slot is taken long before a dropped SYN's first retransmission (1 s).
+  // Every millisecond: let go of clients whose connection ended (the routine
+  // accepted and closed them) or whose SYN was dropped long ago, then send a
+  // fresh SYN. A freed queue slot is taken long before a dropped SYN's first
+  // retransmission (1 s).
   struct Client {
     UniqueFd fd;
     absl::Time started;

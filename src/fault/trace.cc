@@ -86,8 +86,9 @@ std::string FormatResult(const TraceEvent& event) {
         result = absl::StrCat(event.value, " ready");
         break;
       case CallKind::kGetSockOpt:
-        result = event.value == 0 ? "SO_ERROR 0"
-                                  : absl::StrCat("SO_ERROR ", ErrnoName(event.value));
+        result = event.value == 0
+                     ? "SO_ERROR 0"
+                     : absl::StrCat("SO_ERROR ", ErrnoName(event.value));
         break;
       case CallKind::kGetSockName:
       case CallKind::kGetPeerName:
@@ -146,8 +147,9 @@ std::string FormatArguments(const TraceEvent& event) {
 }
 
 std::string FormatTrace(const Trace& trace) {
-  std::string table = absl::StrFormat("%4s  %-16s %4s  %-46s %-24s %s\n", "#", "call",
-                                      "fd", "arguments", "fault", "result");
+  std::string table =
+      absl::StrFormat("%4s  %-16s %4s  %-46s %-24s %s\n", "#", "call", "fd",
+                      "arguments", "fault", "result");
   for (const TraceEvent& event : trace) {
     absl::StrAppendFormat(
         &table, "%4d  %-16s %4s  %-46s %-24s %s\n", event.index,

@@ -1,8 +1,9 @@
 // Trace: what a routine did through a FaultInjector, call by call.
 //
-// Each event records the call, its occurrence number (per call kind, from 1), the fd it
-// acted on, the fds it created, the fault injected (if any) and the result the routine
-// saw. Oracles (src/check) judge a run from its trace; FormatTrace prints it for people.
+// Each event records the call, its occurrence number (per call kind, from 1),
+// the fd it acted on, the fds it created, the fault injected (if any) and the
+// result the routine saw. Oracles (src/check) judge a run from its trace;
+// FormatTrace prints it for people.
 
 #ifndef SOCKFI_SRC_FAULT_TRACE_H_
 #define SOCKFI_SRC_FAULT_TRACE_H_
@@ -24,17 +25,17 @@ enum class FaultKind : uint8_t {
   kErrno,       // an errno rule fired
   kShort,       // a short-transfer rule fired
   kFdLimit,     // the plan's fdlimit refused a new fd (EMFILE)
-  kSuppressed,  // a rule matched but Linux could not fail this call that way (e.g.
-                // EAGAIN on a blocking socket); nothing was injected
-  kMissed,      // an "after" rule matched but the real call failed on its own first
+  kSuppressed,  // a rule matched but Linux could not fail this call that way
+                // (e.g. EAGAIN on a blocking socket); nothing was injected
+  kMissed,  // an "after" rule matched but the real call failed on its own first
 };
 
 struct FiredFault {
   FaultKind kind = FaultKind::kNone;
-  int error_number = 0;            // kErrno, kFdLimit
+  int error_number = 0;             // kErrno, kFdLimit
   Timing timing = Timing::kBefore;  // kErrno
-  uint32_t short_bytes = 0;        // kShort
-  int rule = -1;                   // index in FaultPlan::faults, -1 for fdlimit
+  uint32_t short_bytes = 0;         // kShort
+  int rule = -1;  // index in FaultPlan::faults, -1 for fdlimit
 
   bool injected() const {
     return kind == FaultKind::kErrno || kind == FaultKind::kShort ||
@@ -43,7 +44,7 @@ struct FiredFault {
 };
 
 struct TraceEvent {
-  uint32_t index = 0;       // position in the run, from 0
+  uint32_t index = 0;  // position in the run, from 0
   CallKind call = CallKind::kSocket;
   uint32_t occurrence = 0;  // 1-based count of calls of this kind
   uint32_t thread = 0;      // 0 for the first thread seen, 1 for the next, ...
@@ -56,10 +57,12 @@ struct TraceEvent {
   //   fcntl: arg = 1 to set O_NONBLOCK, 0 to clear it, -1 to read the flags
   int arg = 0;
   int arg2 = 0;
-  bool nonblocking = false;  // the call could not block (O_NONBLOCK, MSG_DONTWAIT,
-                             // or poll with a zero timeout)
-  SockAddr address;         // bind/connect target, getsockname/getpeername/accept result
-  std::array<int, 2> new_fds = {-1, -1};  // fds created (socket, socketpair, accept)
+  bool nonblocking = false;  // the call could not block (O_NONBLOCK,
+                             // MSG_DONTWAIT, or poll with a zero timeout)
+  SockAddr
+      address;  // bind/connect target, getsockname/getpeername/accept result
+  std::array<int, 2> new_fds = {
+      -1, -1};  // fds created (socket, socketpair, accept)
   FiredFault fault;
   int error_number = 0;  // what the routine saw: 0 for success
   int64_t value = 0;     // bytes moved, poll's ready count, SO_ERROR's value
@@ -74,8 +77,8 @@ using Trace = std::vector<TraceEvent>;
 // SOCK_STREAM|SOCK_NONBLOCK", "16 bytes, MSG_DONTWAIT", ...).
 std::string FormatArguments(const TraceEvent& event);
 
-// Returns the trace as an aligned table with a header line: index, call#occurrence,
-// fd, arguments, fault, result.
+// Returns the trace as an aligned table with a header line: index,
+// call#occurrence, fd, arguments, fault, result.
 std::string FormatTrace(const Trace& trace);
 
 }  // namespace sockfi

@@ -21,21 +21,24 @@ namespace {
 constexpr int kBacklog = 8;
 // Bytes of the random token echoed through the pair.
 constexpr size_t kTokenSize = 16;
-// Accepted connections that may wait at once for the token (token-only checking).
+// Accepted connections that may wait at once for the token (token-only
+// checking).
 constexpr size_t kMaxCandidates = 8;
 // Connecting sockets tried when our connection dies before it is accepted.
 constexpr int kMaxConnectAttempts = 4;
-// Wake-ups in a row where poll said "ready" and the call still failed with a retryable
-// errno; past this the errno is returned instead of spinning until the deadline.
+// Wake-ups in a row where poll said "ready" and the call still failed with a
+// retryable errno; past this the errno is returned instead of spinning until
+// the deadline.
 constexpr int kMaxStalls = 64;
 // Internal transfers never block and never raise SIGPIPE.
 constexpr int kIoFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
 
 using Token = std::array<uint8_t, kTokenSize>;
 
-// accept(2) errors after which accepting again is right: nothing pending (EAGAIN), a
-// signal (EINTR), a connection that died in the queue (ECONNABORTED), or a pending
-// network error of the new connection that Linux reports through accept.
+// accept(2) errors after which accepting again is right: nothing pending
+// (EAGAIN), a signal (EINTR), a connection that died in the queue
+// (ECONNABORTED), or a pending network error of the new connection that Linux
+// reports through accept.
 bool IsRetryableAcceptError(int error_number) {
   switch (error_number) {
     case EAGAIN:
@@ -55,8 +58,8 @@ bool IsRetryableAcceptError(int error_number) {
   }
 }
 
-// Connection-level failures of our connecting socket that a new attempt can cure
-// (ENOTCONN: no attempt was under way at all).
+// Connection-level failures of our connecting socket that a new attempt can
+// cure (ENOTCONN: no attempt was under way at all).
 bool IsConnectionLost(int error_number) {
   return error_number == ECONNREFUSED || error_number == ECONNRESET ||
          error_number == ECONNABORTED || error_number == EPIPE ||
@@ -108,21 +111,23 @@ class LoopbackPairBuilder {
   absl::Status OnListenerReadable();
   absl::Status OnCandidateReadable(size_t index);
   absl::Status EchoToken();
-  // Sets `*any` when some fd in `fds` may be ready: on the first round (flagged by
-  // `*first_round`, which it clears) every fd is assumed ready for what it waits for;
-  // after that poll decides, as PollUntilDeadline describes.
+  // Sets `*any` when some fd in `fds` may be ready: on the first round (flagged
+  // by
+  // `*first_round`, which it clears) every fd is assumed ready for what it
+  // waits for; after that poll decides, as PollUntilDeadline describes.
   absl::Status WaitForEvents(absl::Span<pollfd> fds, absl::string_view step,
                              bool* first_round, bool* any);
   bool ClientDone() const {
     return connected_ && (!check_token_ || token_sent_ == kTokenSize);
   }
-  // Returns OK once poll reported events, timed out or was interrupted by a signal
-  // (callers loop and look again), DeadlineExceeded at `step` once the deadline has passed, or poll's
-  // errno.
+  // Returns OK once poll reported events, timed out or was interrupted by a
+  // signal (callers loop and look again), DeadlineExceeded at `step` once the
+  // deadline has passed, or poll's errno.
   absl::Status PollUntilDeadline(absl::Span<pollfd> fds, absl::string_view step,
                                  int* ready);
-  // Counts a wake-up from poll on which a retryable call made no progress; returns the
-  // call's errno as an error once that has happened kMaxStalls times in a row.
+  // Counts a wake-up from poll on which a retryable call made no progress;
+  // returns the call's errno as an error once that has happened kMaxStalls
+  // times in a row.
   absl::Status Stall(absl::string_view step, int error_number);
   void Progress() { stalls_ = 0; }
   absl::Status DeadlineError(absl::string_view step) const;
@@ -156,12 +161,13 @@ absl::StatusOr<SocketPair> LoopbackPairBuilder::Build() {
   if (!got.ok()) return StepErrorStatus("getrandom", got.error());
   std::memcpy(token_.data(), random.data(), kTokenSize);
 
-  absl::Status status = OpenListener(absl::MakeConstSpan(random).subspan(kTokenSize));
+  absl::Status status =
+      OpenListener(absl::MakeConstSpan(random).subspan(kTokenSize));
   if (status.ok()) status = StartConnect();
   if (status.ok()) status = AwaitOurConnection();
   if (!status.ok()) return status;
-  // Ours is accepted: nobody else may connect from here on. The fd is released even if
-  // close reports an error, and nothing about the pair depends on it.
+  // Ours is accepted: nobody else may connect from here on. The fd is released
+  // even if close reports an error, and nothing about the pair depends on it.
   (void)listener_.Close();
   if (check_token_) {
     status = EchoToken();
@@ -192,8 +198,8 @@ absl::Status LoopbackPairBuilder::OpenListener(
   absl::Status bound = BindListener(address);
   if (!bound.ok() && address != SockAddr::Loopback(options_.family) &&
       GetStepError(bound).value_or(StepError()).error_number == EADDRNOTAVAIL) {
-    // Only 127.0.0.1 is local on this system: use it, on a fresh socket (the first
-    // may be bound already, if bind failed after taking effect).
+    // Only 127.0.0.1 is local on this system: use it, on a fresh socket (the
+    // first may be bound already, if bind failed after taking effect).
     bound = BindListener(SockAddr::Loopback(options_.family));
   }
   if (!bound.ok()) return bound;
@@ -209,10 +215,10 @@ absl::Status LoopbackPairBuilder::OpenListener(
 
 absl::Status LoopbackPairBuilder::BindListener(const SockAddr& address) {
   (void)listener_.Close();  // a previous attempt's socket, if any
-  SysResult<UniqueFd> listener =
-      Own(syscalls_, syscalls_.Socket(options_.family,
-                                      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                                      options_.protocol));
+  SysResult<UniqueFd> listener = Own(
+      syscalls_, syscalls_.Socket(options_.family,
+                                  SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                                  options_.protocol));
   if (!listener.ok()) return StepErrorStatus("socket", listener.error());
   listener_ = std::move(*listener);
   SysStatus bound = syscalls_.Bind(listener_.get(), address);
@@ -234,7 +240,8 @@ absl::Status LoopbackPairBuilder::StartConnect() {
   client_ = std::move(*client);
 
   SysStatus connecting = syscalls_.Connect(client_.get(), listen_address_);
-  // POSIX: an interrupted connect goes on asynchronously; some systems connect at once.
+  // POSIX: an interrupted connect goes on asynchronously; some systems connect
+  // at once.
   if (!connecting.ok() && connecting.error() != EINPROGRESS &&
       connecting.error() != EINTR) {
     return StepErrorStatus("connect", connecting.error());
@@ -253,8 +260,8 @@ absl::Status LoopbackPairBuilder::AwaitOurConnection() {
   bool first_round = true;
   while (!(accepted_.valid() && ClientDone())) {
     size_t count = 0;
-    // Until ours is accepted, the client is also watched for input: any before the
-    // echo means our connection died (EOF or reset) before it was accepted.
+    // Until ours is accepted, the client is also watched for input: any before
+    // the echo means our connection died (EOF or reset) before it was accepted.
     const short client_events = static_cast<short>(
         (ClientDone() ? 0 : POLLOUT) | (accepted_.valid() ? 0 : POLLIN));
     if (client_events != 0) fds[count++] = {client_.get(), client_events, 0};
@@ -305,8 +312,9 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
         if (!polled_ || (revents & (POLLERR | POLLHUP)) == 0) {
           return Stall("connect", EINPROGRESS);  // still in progress
         }
-        // Hung up without connecting or failing: no attempt is under way (connect
-        // reported EINTR or EINPROGRESS without starting one). Start again.
+        // Hung up without connecting or failing: no attempt is under way
+        // (connect reported EINTR or EINPROGRESS without starting one). Start
+        // again.
         error_number = ENOTCONN;
       }
       if (IsConnectionLost(error_number) &&
@@ -318,16 +326,17 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
     connected_ = true;
     Progress();
     if (check_addresses_ && *peer != listen_address_) {
-      return StepErrorStatus(
-          "verify", ECONNABORTED,
-          absl::StrCat("connected to ", peer->ToString(),
-                       " instead of our listener ", listen_address_.ToString()));
+      return StepErrorStatus("verify", ECONNABORTED,
+                             absl::StrCat("connected to ", peer->ToString(),
+                                          " instead of our listener ",
+                                          listen_address_.ToString()));
     }
     // Connected, so writable: the token can go at once.
     revents |= POLLOUT;
   } else if ((revents & (POLLIN | POLLERR | POLLHUP)) != 0 &&
              !accepted_.valid()) {
-    // Data or EOF before ours was accepted: our connection was reset or dropped.
+    // Data or EOF before ours was accepted: our connection was reset or
+    // dropped.
     SysResult<int> pending = syscalls_.GetSocketError(client_.get());
     if (!pending.ok()) return StepErrorStatus("getsockopt", pending.error());
     const int error_number = *pending != 0 ? *pending : ECONNRESET;
@@ -357,7 +366,8 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
 
 absl::Status LoopbackPairBuilder::OnListenerReadable() {
   const int flags = options_.type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
-  SysResult<AcceptedSocket> accepted = syscalls_.Accept4(listener_.get(), flags);
+  SysResult<AcceptedSocket> accepted =
+      syscalls_.Accept4(listener_.get(), flags);
   if (!accepted.ok()) {
     if (IsRetryableAcceptError(accepted.error())) {
       return Stall("accept", accepted.error());
@@ -405,8 +415,9 @@ absl::Status LoopbackPairBuilder::OnCandidateReadable(size_t index) {
       return absl::OkStatus();
     }
   }
-  // EOF, a receive error or a wrong token: a foreign connection (ours cannot fail
-  // this way while its client is healthy; if it did die, the client sees it too).
+  // EOF, a receive error or a wrong token: a foreign connection (ours cannot
+  // fail this way while its client is healthy; if it did die, the client sees
+  // it too).
   ++foreign_rejected_;
   candidates_.erase(candidates_.begin() + index);
   return absl::OkStatus();
@@ -460,7 +471,8 @@ absl::Status LoopbackPairBuilder::EchoToken() {
     }
   }
   if (echo != token_) {
-    return StepErrorStatus("verify", ECONNABORTED, "the token came back altered");
+    return StepErrorStatus("verify", ECONNABORTED,
+                           "the token came back altered");
   }
   return absl::OkStatus();
 }
@@ -469,9 +481,9 @@ absl::Status LoopbackPairBuilder::WaitForEvents(absl::Span<pollfd> fds,
                                                 absl::string_view step,
                                                 bool* first_round, bool* any) {
   if (*first_round) {
-    // Loopback mostly completes a handshake or a transfer inside the call that starts
-    // it, so every call is tried once before anything waits. Failures on this round
-    // are expected and not stalls.
+    // Loopback mostly completes a handshake or a transfer inside the call that
+    // starts it, so every call is tried once before anything waits. Failures on
+    // this round are expected and not stalls.
     *first_round = false;
     polled_ = false;
     for (pollfd& fd : fds) fd.revents = fd.events;
@@ -492,9 +504,8 @@ absl::Status LoopbackPairBuilder::PollUntilDeadline(absl::Span<pollfd> fds,
   const absl::Duration remaining = deadline_ - syscalls_.Now();
   if (remaining <= absl::ZeroDuration()) return DeadlineError(step);
   // Round up, so that a poll that times out ends past the deadline.
-  const int64_t timeout_ms =
-      absl::ToInt64Milliseconds(remaining + absl::Milliseconds(1) -
-                                absl::Nanoseconds(1));
+  const int64_t timeout_ms = absl::ToInt64Milliseconds(
+      remaining + absl::Milliseconds(1) - absl::Nanoseconds(1));
   SysResult<int> polled = syscalls_.Poll(fds, static_cast<int>(timeout_ms));
   if (!polled.ok()) {
     // A signal: poll did wait, so this is no spin; look again.
@@ -515,8 +526,8 @@ absl::Status LoopbackPairBuilder::Stall(absl::string_view step,
 }
 
 absl::Status LoopbackPairBuilder::DeadlineError(absl::string_view step) const {
-  std::string detail = absl::StrCat("no pair within ",
-                                    absl::FormatDuration(options_.timeout));
+  std::string detail =
+      absl::StrCat("no pair within ", absl::FormatDuration(options_.timeout));
   if (!connected_) {
     absl::StrAppend(&detail, " (our connect to ", listen_address_.ToString(),
                     " did not complete: is the listen queue full?)");
@@ -539,9 +550,8 @@ absl::string_view LoopbackPairBuilder::WaitingStep() const {
 absl::Status ValidatePairOptions(const PairOptions& options) {
   if (options.family != AF_UNIX && options.family != AF_INET &&
       options.family != AF_INET6) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("family ", options.family,
-                     " is not AF_UNIX, AF_INET or AF_INET6"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "family ", options.family, " is not AF_UNIX, AF_INET or AF_INET6"));
   }
   if ((options.type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM) {
     return absl::InvalidArgumentError(absl::StrFormat(

@@ -24,7 +24,8 @@ absl::StatusOr<SocketPair> ConnectAndAccept(const PairOptions& options,
   }
   SysResult<SockAddr> address = sys.GetSockName(listener);
   if (!address.ok()) return StepErrorStatus("getsockname", address.error());
-  SysResult<int> made = sys.Socket(options.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  SysResult<int> made =
+      sys.Socket(options.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (!made.ok()) return StepErrorStatus("socket", made.error());
   UniqueFd client(sys, *made);  // closed by `except: csock.close(); raise`
   if (SysStatus s = sys.SetNonBlocking(client.get(), true); !s.ok()) {
@@ -55,17 +56,20 @@ absl::StatusOr<SocketPair> KafkaPythonSocketPair(const PairOptions& options,
         "Only AF_INET and AF_INET6 socket address families are supported");
   }
   if (options.type != SOCK_STREAM) {
-    return absl::InvalidArgumentError("Only SOCK_STREAM socket type is supported");
+    return absl::InvalidArgumentError(
+        "Only SOCK_STREAM socket type is supported");
   }
   if (options.protocol != 0) {
     return absl::InvalidArgumentError("Only protocol zero is supported");
   }
-  SysResult<int> made = sys.Socket(options.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  SysResult<int> made =
+      sys.Socket(options.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (!made.ok()) return StepErrorStatus("socket", made.error());
   UniqueFd listener(sys, *made);
-  absl::StatusOr<SocketPair> pair = ConnectAndAccept(options, sys, listener.get());
-  // finally: lsock.close() — an exception it raises replaces whatever was in flight
-  // (CPython's socket.close ignores only ECONNRESET).
+  absl::StatusOr<SocketPair> pair =
+      ConnectAndAccept(options, sys, listener.get());
+  // finally: lsock.close() — an exception it raises replaces whatever was in
+  // flight (CPython's socket.close ignores only ECONNRESET).
   SysStatus closed = listener.Close();
   if (!closed.ok() && closed.error() != ECONNRESET) {
     return StepErrorStatus("close", closed.error());

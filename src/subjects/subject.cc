@@ -8,16 +8,20 @@ namespace sockfi {
 const std::vector<Subject>& AllSubjects() {
   static const std::vector<Subject>* const kSubjects = new std::vector<Subject>{
       {"hardened",
-       "sockfi's own emulation: argument checks, atomic CLOEXEC, connect and accept "
+       "sockfi's own emulation: argument checks, atomic CLOEXEC, connect and "
+       "accept "
        "retries after poll, foreign connections rejected by peer address, one "
        "deadline over the whole call, every fd owned from birth.",
        "sockfi src/pair/socket_pair.cc", &MakeSocketPair, true},
       {"kafka_python",
        "The classic unverified emulation: listen(min(SOMAXCONN, 128)) on the "
-       "loopback address, a non-blocking connect whose EINPROGRESS and EINTR are "
-       "swallowed, a blocking accept with no retry, no peer check and no deadline, "
+       "loopback address, a non-blocking connect whose EINPROGRESS and EINTR "
+       "are "
+       "swallowed, a blocking accept with no retry, no peer check and no "
+       "deadline, "
        "the listener closed in a finally.",
-       "dpkp/kafka-python kafka/vendor/socketpair.py (from backports.socketpair)",
+       "dpkp/kafka-python kafka/vendor/socketpair.py (from "
+       "backports.socketpair)",
        &KafkaPythonSocketPair, false},
   };
   return *kSubjects;

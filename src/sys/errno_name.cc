@@ -14,7 +14,8 @@ struct ErrnoEntry {
   const char* name;
 };
 
-// Linux's errno values, one canonical name each (from <errno.h> on glibc/x86-64).
+// Linux's errno values, one canonical name each (from <errno.h> on
+// glibc/x86-64).
 constexpr ErrnoEntry kErrnos[] = {
     {EPERM, "EPERM"},
     {ENOENT, "ENOENT"},

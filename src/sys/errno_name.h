@@ -1,4 +1,5 @@
-// Symbolic errno names ("EMFILE") and back, for messages, traces and fault plans.
+// Symbolic errno names ("EMFILE") and back, for messages, traces and fault
+// plans.
 
 #ifndef SOCKFI_SRC_SYS_ERRNO_NAME_H_
 #define SOCKFI_SRC_SYS_ERRNO_NAME_H_
@@ -10,16 +11,18 @@
 
 namespace sockfi {
 
-// Not a Linux errno: the result of a simulated blocking call that nothing could ever
-// complete (SimKernel's hang detection). Named "EHANG"; larger than any real errno.
+// Not a Linux errno: the result of a simulated blocking call that nothing could
+// ever complete (SimKernel's hang detection). Named "EHANG"; larger than any
+// real errno.
 inline constexpr int kHangErrno = 4095;
 
-// Returns the symbolic name of `error_number` ("EAGAIN" for EAGAIN == EWOULDBLOCK), or
-// "errno N" when Linux has no name for it.
+// Returns the symbolic name of `error_number` ("EAGAIN" for EAGAIN ==
+// EWOULDBLOCK), or "errno N" when Linux has no name for it.
 std::string ErrnoName(int error_number);
 
-// Returns the errno named `name` (an exact, upper-case name such as "EMFILE"; the aliases
-// EWOULDBLOCK, ENOTSUP and EDEADLOCK are accepted), or nullopt for an unknown name.
+// Returns the errno named `name` (an exact, upper-case name such as "EMFILE";
+// the aliases EWOULDBLOCK, ENOTSUP and EDEADLOCK are accepted), or nullopt for
+// an unknown name.
 std::optional<int> ErrnoFromName(absl::string_view name);
 
 // Returns "Too many open files [EMFILE]": strerror text and name, for messages.

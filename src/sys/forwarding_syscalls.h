@@ -1,7 +1,8 @@
 // ForwardingSyscalls: a Syscalls that passes every call to another backend.
 //
-// Decorators (the fault injector, test doubles that add a foreign client after listen,
-// call counters) derive from it and override only the calls they change.
+// Decorators (the fault injector, test doubles that add a foreign client after
+// listen, call counters) derive from it and override only the calls they
+// change.
 
 #ifndef SOCKFI_SRC_SYS_FORWARDING_SYSCALLS_H_
 #define SOCKFI_SRC_SYS_FORWARDING_SYSCALLS_H_

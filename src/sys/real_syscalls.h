@@ -1,8 +1,8 @@
 // RealSyscalls: the Syscalls shim over the Linux kernel.
 //
-// Each method makes exactly the system call it names (SetNonBlocking makes F_GETFL then
-// F_SETFL) and turns -1/errno into a SysError. It keeps no state, so one instance may be
-// shared by any number of threads.
+// Each method makes exactly the system call it names (SetNonBlocking makes
+// F_GETFL then F_SETFL) and turns -1/errno into a SysError. It keeps no state,
+// so one instance may be shared by any number of threads.
 
 #ifndef SOCKFI_SRC_SYS_REAL_SYSCALLS_H_
 #define SOCKFI_SRC_SYS_REAL_SYSCALLS_H_

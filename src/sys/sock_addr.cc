@@ -54,7 +54,8 @@ SockAddr SockAddr::Loopback(int family, uint16_t port) {
 
 absl::StatusOr<SockAddr> SockAddr::FromNative(const sockaddr* address,
                                               socklen_t size) {
-  if (address == nullptr || size < static_cast<socklen_t>(sizeof(sa_family_t))) {
+  if (address == nullptr ||
+      size < static_cast<socklen_t>(sizeof(sa_family_t))) {
     return absl::InvalidArgumentError("socket address is too short");
   }
   SockAddr result;
@@ -100,9 +101,8 @@ absl::StatusOr<SockAddr> SockAddr::Parse(absl::string_view text) {
       return Ipv4(ntohl(v4.s_addr), static_cast<uint16_t>(port));
     }
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("address \"", text,
-                   "\": expected a.b.c.d:port or [ipv6]:port"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "address \"", text, "\": expected a.b.c.d:port or [ipv6]:port"));
 }
 
 uint16_t SockAddr::port() const {
@@ -147,7 +147,8 @@ std::string SockAddr::ToString() const {
 bool operator==(const SockAddr& a, const SockAddr& b) {
   if (a.family() != b.family()) return false;
   if (a.family() == AF_INET) {
-    return AsV4(a.storage_).sin_addr.s_addr == AsV4(b.storage_).sin_addr.s_addr &&
+    return AsV4(a.storage_).sin_addr.s_addr ==
+               AsV4(b.storage_).sin_addr.s_addr &&
            AsV4(a.storage_).sin_port == AsV4(b.storage_).sin_port;
   }
   if (a.family() == AF_INET6) {

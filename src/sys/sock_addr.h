@@ -1,7 +1,8 @@
 // SockAddr: an IPv4, IPv6 or unset socket address as a value type.
 //
-// A SockAddr compares equal to another when family, address and port are equal (IPv6 also
-// compares the scope id). It formats as "127.0.0.1:8080" or "[::1]:8080".
+// A SockAddr compares equal to another when family, address and port are equal
+// (IPv6 also compares the scope id). It formats as "127.0.0.1:8080" or
+// "[::1]:8080".
 
 #ifndef SOCKFI_SRC_SYS_SOCK_ADDR_H_
 #define SOCKFI_SRC_SYS_SOCK_ADDR_H_
@@ -27,11 +28,12 @@ class SockAddr {
   static SockAddr Ipv4(uint32_t host_order_address, uint16_t port);
   // Returns the IPv6 address `address`:`port`.
   static SockAddr Ipv6(const in6_addr& address, uint16_t port);
-  // Returns 127.0.0.1:`port` for AF_INET and [::1]:`port` for AF_INET6; an unset
-  // address for any other family.
+  // Returns 127.0.0.1:`port` for AF_INET and [::1]:`port` for AF_INET6; an
+  // unset address for any other family.
   static SockAddr Loopback(int family, uint16_t port = 0);
-  // Returns the address held by a native sockaddr, or InvalidArgument when its family is
-  // neither AF_INET nor AF_INET6 or `size` is too small for that family.
+  // Returns the address held by a native sockaddr, or InvalidArgument when its
+  // family is neither AF_INET nor AF_INET6 or `size` is too small for that
+  // family.
   static absl::StatusOr<SockAddr> FromNative(const sockaddr* address,
                                              socklen_t size);
   // Parses "a.b.c.d:port" or "[v6]:port"; InvalidArgument says what was wrong.

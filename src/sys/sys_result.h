@@ -1,8 +1,8 @@
 // SysResult<T>: the value of a system call, or the errno it failed with.
 //
-// Every method of the Syscalls shim returns a SysResult, so no code above src/sys ever
-// reads the global `errno`. A SysResult is either ok() and holds a T, or holds a non-zero
-// error number.
+// Every method of the Syscalls shim returns a SysResult, so no code above
+// src/sys ever reads the global `errno`. A SysResult is either ok() and holds a
+// T, or holds a non-zero error number.
 
 #ifndef SOCKFI_SRC_SYS_SYS_RESULT_H_
 #define SOCKFI_SRC_SYS_SYS_RESULT_H_
@@ -22,7 +22,8 @@ template <typename T>
 class [[nodiscard]] SysResult {
  public:
   // Holds a successful call's value.
-  SysResult(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  SysResult(T value)
+      : value_(std::move(value)) {}  // NOLINT: implicit by design
   // Holds a failed call's errno, which must be non-zero.
   SysResult(SysError error) : error_(error.error_number) {  // NOLINT
     assert(error_ != 0);

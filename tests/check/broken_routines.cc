@@ -14,12 +14,15 @@ absl::StatusOr<SocketPair> BrokenPair(Bug bug, const PairOptions& options,
                                       Syscalls& sys) {
   const int family = options.family;
   const int cloexec = options.type & SOCK_CLOEXEC;
-  SysResult<int> made = sys.Socket(family, SOCK_STREAM | SOCK_CLOEXEC |
-                                               (bug == Bug::kBlockingAccept ? 0 : SOCK_NONBLOCK),
-                                   0);
+  SysResult<int> made =
+      sys.Socket(family,
+                 SOCK_STREAM | SOCK_CLOEXEC |
+                     (bug == Bug::kBlockingAccept ? 0 : SOCK_NONBLOCK),
+                 0);
   if (!made.ok()) return StepErrorStatus("socket", made.error());
   UniqueFd listener(sys, *made);
-  if (SysStatus s = sys.Bind(listener.get(), SockAddr::Loopback(family)); !s.ok()) {
+  if (SysStatus s = sys.Bind(listener.get(), SockAddr::Loopback(family));
+      !s.ok()) {
     return StepErrorStatus("bind", s.error());
   }
   if (SysStatus s = sys.Listen(listener.get(), 1); !s.ok()) {
@@ -50,10 +53,12 @@ absl::StatusOr<SocketPair> BrokenPair(Bug bug, const PairOptions& options,
   while (!accepted.valid()) {
     if (bug != Bug::kBlockingAccept) {
       const absl::Duration left = deadline - sys.Now();
-      if (left <= absl::ZeroDuration()) return StepErrorStatus("accept", ETIMEDOUT);
+      if (left <= absl::ZeroDuration())
+        return StepErrorStatus("accept", ETIMEDOUT);
       pollfd readable = {listener.get(), POLLIN, 0};
-      SysResult<int> ready = sys.Poll(absl::MakeSpan(&readable, 1),
-                                      static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+      SysResult<int> ready =
+          sys.Poll(absl::MakeSpan(&readable, 1),
+                   static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
       if (!ready.ok()) {
         if (ready.error() == EINTR && bug != Bug::kGivesUpOnEintr) {
           interrupted = true;
@@ -102,7 +107,8 @@ absl::StatusOr<SocketPair> BrokenPair(Bug bug, const PairOptions& options,
   }
   // Wait for our connect to finish, then restore blocking mode if asked.
   pollfd writable = {client.get(), POLLOUT, 0};
-  if (SysResult<int> r = sys.Poll(absl::MakeSpan(&writable, 1), 1000); !r.ok()) {
+  if (SysResult<int> r = sys.Poll(absl::MakeSpan(&writable, 1), 1000);
+      !r.ok()) {
     return StepErrorStatus("poll", r.error());
   }
   if ((options.type & SOCK_NONBLOCK) == 0) {

@@ -1,5 +1,5 @@
-// Small socketpair routines for oracle tests: a plain emulation with one planted bug
-// each, chosen by a Bug value.
+// Small socketpair routines for oracle tests: a plain emulation with one
+// planted bug each, chosen by a Bug value.
 
 #ifndef SOCKFI_TESTS_CHECK_BROKEN_ROUTINES_H_
 #define SOCKFI_TESTS_CHECK_BROKEN_ROUTINES_H_
@@ -12,19 +12,21 @@
 namespace sockfi::testing {
 
 enum class Bug {
-  kNone,               // a correct, simple emulation (non-blocking, poll, peer check)
-  kLeaksListener,      // returns on an accept error without closing the listener
-  kDoubleClose,        // closes the listener twice on success
-  kSwallowsAcceptError,  // on an accept error returns the client paired with itself
-  kReportsCloseErrno,  // on an accept error reports the listener's close errno instead
+  kNone,  // a correct, simple emulation (non-blocking, poll, peer check)
+  kLeaksListener,  // returns on an accept error without closing the listener
+  kDoubleClose,    // closes the listener twice on success
+  kSwallowsAcceptError,  // on an accept error returns the client paired with
+                         // itself
+  kReportsCloseErrno,  // on an accept error reports the listener's close errno
+                       // instead
   kWrongStep,          // names an accept error "connect"
   kNoPeerCheck,        // accepts whatever connection comes first
-  kBlockingAccept,     // blocking accept with no deadline (hangs on a full queue)
-  kSpinsOnEmfile,      // retries accept at once on EMFILE, up to 1000 times
-  kLosesCloexec,       // accepts without SOCK_CLOEXEC even when asked
-  kGivesUpOnEintr,     // treats a poll EINTR as fatal
-  kLeaksAfterEintr,    // once a poll was interrupted, an accept error leaks the
-                       // client: wrong only when two faults combine
+  kBlockingAccept,   // blocking accept with no deadline (hangs on a full queue)
+  kSpinsOnEmfile,    // retries accept at once on EMFILE, up to 1000 times
+  kLosesCloexec,     // accepts without SOCK_CLOEXEC even when asked
+  kGivesUpOnEintr,   // treats a poll EINTR as fatal
+  kLeaksAfterEintr,  // once a poll was interrupted, an accept error leaks the
+                     // client: wrong only when two faults combine
 };
 
 // Returns a pair made by the routine with `bug`.

@@ -1,5 +1,5 @@
-// Each oracle fires on a routine with the bug it exists for, and stays quiet on the
-// hardened emulation — on the simulated kernel and on the real one.
+// Each oracle fires on a routine with the bug it exists for, and stays quiet on
+// the hardened emulation — on the simulated kernel and on the real one.
 
 #include <sys/socket.h>
 
@@ -49,10 +49,11 @@ TEST_P(OraclesTest, LeakIsReportedWithProvenance) {
   const Subject subject = BrokenSubject(Bug::kLeaksListener);
   RunResult run = RunPlan(subject, "accept#1=EMFILE");
   ASSERT_TRUE(run.verdict.Has(ViolationKind::kLeak)) << run.verdict.Format();
-  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kLeak),
-              ::testing::MatchesRegex("fd [0-9]+ from socket#1 \\(event 0\\) was never "
-                                      "closed, after accept#1=EMFILE; the routine "
-                                      "returned an error"));
+  EXPECT_THAT(
+      MessageOf(run.verdict, ViolationKind::kLeak),
+      ::testing::MatchesRegex("fd [0-9]+ from socket#1 \\(event 0\\) was never "
+                              "closed, after accept#1=EMFILE; the routine "
+                              "returned an error"));
   // The error itself was propagated correctly.
   EXPECT_FALSE(run.verdict.Has(ViolationKind::kWrongErrno));
 }
@@ -60,7 +61,8 @@ TEST_P(OraclesTest, LeakIsReportedWithProvenance) {
 TEST_P(OraclesTest, DoubleCloseIsReported) {
   const Subject subject = BrokenSubject(Bug::kDoubleClose);
   RunResult run = RunPlan(subject, "none");
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kDoubleClose)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kDoubleClose))
+      << run.verdict.Format();
   EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kDoubleClose),
               HasSubstr("again; close#1"));
 }
@@ -76,7 +78,8 @@ TEST_P(OraclesTest, ForeignCloseAndUseAfterCloseAreReported) {
     return StepErrorStatus("socket", EMFILE);
   };
   RunResult run = RunPlan(subject, "none");
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kUseAfterClose)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kUseAfterClose))
+      << run.verdict.Format();
   EXPECT_TRUE(run.verdict.Has(ViolationKind::kForeignClose));
   EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kForeignClose),
               HasSubstr("closed fd 1000, which the routine never opened"));
@@ -88,21 +91,25 @@ TEST_P(OraclesTest, SwallowedErrorIsReported) {
   const Subject subject = BrokenSubject(Bug::kSwallowsAcceptError);
   RunResult run = RunPlan(subject, "accept#1=EMFILE");
   EXPECT_TRUE(run.record.status.ok());
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kSwallowedError)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kSwallowedError))
+      << run.verdict.Format();
   EXPECT_FALSE(run.verdict.Has(ViolationKind::kInvalidPair));  // reported once
 }
 
 TEST_P(OraclesTest, WrongErrnoAndWrongStepAreReported) {
   const Subject close_errno = BrokenSubject(Bug::kReportsCloseErrno);
   RunResult run = RunPlan(close_errno, "accept#1=EMFILE");
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kWrongErrno)) << run.verdict.Format();
-  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kWrongErrno),
-              HasSubstr("reported EIO at \"close\"; accept#1=EMFILE should surface as "
-                        "EMFILE at \"accept\""));
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kWrongErrno))
+      << run.verdict.Format();
+  EXPECT_THAT(
+      MessageOf(run.verdict, ViolationKind::kWrongErrno),
+      HasSubstr("reported EIO at \"close\"; accept#1=EMFILE should surface as "
+                "EMFILE at \"accept\""));
 
   const Subject wrong_step = BrokenSubject(Bug::kWrongStep);
   run = RunPlan(wrong_step, "accept#1=EMFILE");
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kWrongStep)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kWrongStep))
+      << run.verdict.Format();
   EXPECT_FALSE(run.verdict.Has(ViolationKind::kWrongErrno));
 }
 
@@ -110,7 +117,8 @@ TEST_P(OraclesTest, GivingUpOnARetryableFaultIsAnUnexpectedError) {
   const Subject subject = BrokenSubject(Bug::kGivesUpOnEintr);
   // The routine's first poll waits (timeout > 0), so EINTR is realistic there.
   RunResult run = RunPlan(subject, "accept#1=EAGAIN; poll#1=EINTR");
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kUnexpectedError)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kUnexpectedError))
+      << run.verdict.Format();
   EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kUnexpectedError),
               HasSubstr("reported EINTR at \"poll\" but only retryable"));
 }
@@ -119,13 +127,15 @@ TEST_P(OraclesTest, ForeignPairIsReported) {
   const Subject subject = BrokenSubject(Bug::kNoPeerCheck);
   RunResult run = RunPlan(subject, "foreign@listen#1");
   ASSERT_TRUE(run.record.status.ok()) << run.record.status;
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kForeignPair)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kForeignPair))
+      << run.verdict.Format();
 }
 
 TEST_P(OraclesTest, BusySpinIsReported) {
   const Subject subject = BrokenSubject(Bug::kSpinsOnEmfile);
   RunResult run = RunPlan(subject, "accept#*=EMFILE");
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kBusySpin)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kBusySpin))
+      << run.verdict.Format();
   EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kBusySpin),
               HasSubstr("accept on fd"));
 }
@@ -135,10 +145,12 @@ TEST_P(OraclesTest, LostFlagsAreReported) {
   PairOptions options;
   options.type = SOCK_STREAM | SOCK_CLOEXEC;
   RunResult run = RunPlan(subject, "none", options);
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kFlagsLost)) << run.verdict.Format();
-  EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kFlagsLost),
-              HasSubstr("has O_NONBLOCK off (asked: off) and FD_CLOEXEC off (asked: "
-                        "on)"));
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kFlagsLost))
+      << run.verdict.Format();
+  EXPECT_THAT(
+      MessageOf(run.verdict, ViolationKind::kFlagsLost),
+      HasSubstr("has O_NONBLOCK off (asked: off) and FD_CLOEXEC off (asked: "
+                "on)"));
 }
 
 TEST_P(OraclesTest, CorrectRoutinesAreQuiet) {
@@ -172,12 +184,12 @@ TEST_P(OraclesTest, CorrectRoutinesAreQuiet) {
       options.family = family;
       RunResult run = RunPlan(*hardened, plan, options);
       EXPECT_TRUE(run.verdict.ok())
-          << plan << " family " << family << ":\n" << run.verdict.Format()
-          << FormatTrace(run.record.trace);
+          << plan << " family " << family << ":\n"
+          << run.verdict.Format() << FormatTrace(run.record.trace);
     }
-    // The simple routine makes no getrandom or getpeername call, and after accept
-    // ECONNABORTED has consumed its only connection it waits for another until its
-    // deadline: only the hardened emulation reconnects.
+    // The simple routine makes no getrandom or getpeername call, and after
+    // accept ECONNABORTED has consumed its only connection it waits for another
+    // until its deadline: only the hardened emulation reconnects.
     if (plan.find("getrandom") == std::string::npos &&
         plan.find("getpeername") == std::string::npos &&
         plan.find("ECONNABORTED") == std::string::npos) {
@@ -201,7 +213,9 @@ INSTANTIATE_TEST_SUITE_P(
     Backends, OraclesTest,
     ::testing::Values(Backend{"Sim", *MakeWorldFactory(BackendKind::kSim)},
                       Backend{"Real", *MakeWorldFactory(BackendKind::kReal)}),
-    [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<Backend>& info) {
+      return info.param.name;
+    });
 
 // Only the simulated kernel can tell that a blocking call would never return.
 TEST(OraclesSimTest, HangIsReportedWithTheKernelState) {
@@ -229,16 +243,17 @@ TEST(OraclesSimTest, DeadlineMissedIsReported) {
   subject.make_pair = [](const PairOptions& options,
                          Syscalls& sys) -> absl::StatusOr<SocketPair> {
     pollfd nothing = {-1, 0, 0};
-    (void)sys.Poll(absl::MakeSpan(&nothing, 1),
-                   static_cast<int>(absl::ToInt64Milliseconds(options.timeout)) +
-                       3000);
+    (void)sys.Poll(
+        absl::MakeSpan(&nothing, 1),
+        static_cast<int>(absl::ToInt64Milliseconds(options.timeout)) + 3000);
     return StepErrorStatus("accept", ETIMEDOUT);
   };
   RunSpec spec;
   spec.subject = &subject;
   spec.plan = FaultPlan();
   RunResult run = RunOnce(spec, *MakeWorldFactory(BackendKind::kSim));
-  EXPECT_TRUE(run.verdict.Has(ViolationKind::kDeadlineMissed)) << run.verdict.Format();
+  EXPECT_TRUE(run.verdict.Has(ViolationKind::kDeadlineMissed))
+      << run.verdict.Format();
   EXPECT_THAT(MessageOf(run.verdict, ViolationKind::kDeadlineMissed),
               HasSubstr("returned after 8s; its deadline was 5s"));
 }

@@ -21,8 +21,12 @@ int RecordArgs(const std::vector<std::string>& args) {
 }
 
 std::vector<Command> TestCommands() {
-  return {Command{"probe", "probes things", "sockfi probe [--test_number=N]",
-                  "Probes.", {"test_number", "test_switch"}, &RecordArgs}};
+  return {Command{"probe",
+                  "probes things",
+                  "sockfi probe [--test_number=N]",
+                  "Probes.",
+                  {"test_number", "test_switch"},
+                  &RecordArgs}};
 }
 
 struct Outcome {
@@ -48,7 +52,8 @@ class CommandTest : public ::testing::Test {
 };
 
 TEST_F(CommandTest, DispatchesWithFlagsAndArguments) {
-  Outcome o = RunCli({"probe", "--test_number=3", "--test_switch", "a", "--", "--x"});
+  Outcome o =
+      RunCli({"probe", "--test_number=3", "--test_switch", "a", "--", "--x"});
   EXPECT_EQ(o.code, 42);
   EXPECT_EQ(absl::GetFlag(FLAGS_test_number), 3);
   EXPECT_TRUE(absl::GetFlag(FLAGS_test_switch));
@@ -66,9 +71,10 @@ TEST_F(CommandTest, AcceptsSeparateValuesAndNegatedSwitches) {
 TEST_F(CommandTest, RejectsFlagsOfOtherCommands) {
   Outcome o = RunCli({"probe", "--other_command_flag=x"});
   EXPECT_EQ(o.code, kExitUsage);
-  EXPECT_EQ(o.err,
-            "sockfi probe: unknown flag --other_command_flag for `sockfi probe`: "
-            "its flags are --test_number, --test_switch\n");
+  EXPECT_EQ(
+      o.err,
+      "sockfi probe: unknown flag --other_command_flag for `sockfi probe`: "
+      "its flags are --test_number, --test_switch\n");
   EXPECT_EQ(RunCli({"probe", "--nosuch"}).code, kExitUsage);
 }
 
@@ -84,9 +90,10 @@ TEST_F(CommandTest, RejectsBadValuesAndMissingValues) {
 TEST_F(CommandTest, UnknownCommandListsTheCommands) {
   Outcome o = RunCli({"frobnicate"});
   EXPECT_EQ(o.code, kExitUsage);
-  EXPECT_EQ(o.err,
-            "sockfi: unknown command \"frobnicate\"; the commands are: probe (see "
-            "sockfi --help)\n");
+  EXPECT_EQ(
+      o.err,
+      "sockfi: unknown command \"frobnicate\"; the commands are: probe (see "
+      "sockfi --help)\n");
 }
 
 TEST_F(CommandTest, HelpDescribesCommandsAndFlags) {
@@ -97,8 +104,9 @@ TEST_F(CommandTest, HelpDescribesCommandsAndFlags) {
   EXPECT_EQ(command.code, kExitOk);
   EXPECT_NE(command.out.find("usage: sockfi probe [--test_number=N]"),
             std::string::npos);
-  EXPECT_NE(command.out.find("--test_number=7\n      a number for the test command"),
-            std::string::npos)
+  EXPECT_NE(
+      command.out.find("--test_number=7\n      a number for the test command"),
+      std::string::npos)
       << command.out;
   EXPECT_EQ(RunCli({"help", "probe"}).out, command.out);
   Outcome nothing = RunCli({});

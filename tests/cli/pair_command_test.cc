@@ -20,21 +20,23 @@ ProgramResult Sockfi(std::vector<std::string> args) {
 TEST(PairCommandTest, MakesAndProvesAnInetPair) {
   ProgramResult r = Sockfi({"pair"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out,
-              MatchesRegex("pair 1: fd [0-9]+ 127\\.[0-9.]+:[0-9]+ \\[blocking\\]  "
-                           "<->  fd [0-9]+ 127\\.[0-9.]+:[0-9]+ \\[blocking\\]  "
-                           "proven both ways, made in [0-9.]+ us\n"));
+  EXPECT_THAT(
+      r.out,
+      MatchesRegex("pair 1: fd [0-9]+ 127\\.[0-9.]+:[0-9]+ \\[blocking\\]  "
+                   "<->  fd [0-9]+ 127\\.[0-9.]+:[0-9]+ \\[blocking\\]  "
+                   "proven both ways, made in [0-9.]+ us\n"));
 }
 
 TEST(PairCommandTest, HonoursFamilyAndFlags) {
-  ProgramResult r = Sockfi({"pair", "--family=inet6", "--nonblock", "--cloexec",
-                            "--count=3"});
+  ProgramResult r = Sockfi(
+      {"pair", "--family=inet6", "--nonblock", "--cloexec", "--count=3"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("pair 3: fd "));
   EXPECT_THAT(r.out, HasSubstr("[::1]:"));
   EXPECT_THAT(r.out, HasSubstr("[nonblock,cloexec]"));
-  EXPECT_THAT(r.out, HasSubstr("3 pairs: 3 made and proven, 0 failed; time to make "
-                               "one: min "));
+  EXPECT_THAT(r.out,
+              HasSubstr("3 pairs: 3 made and proven, 0 failed; time to make "
+                        "one: min "));
   ProgramResult unix_pair = Sockfi({"pair", "--family=unix"});
   EXPECT_EQ(unix_pair.exit_code, 0);
   EXPECT_THAT(unix_pair.out, HasSubstr(" unix [blocking]  <->  fd "));
@@ -50,7 +52,8 @@ TEST(PairCommandTest, ManyPairsShowTenAndASummary) {
 
 TEST(PairCommandTest, BadArgumentsAreUsageErrors) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"pair", "--family=ipx"}, "sockfi pair: --family=ipx: expected unix, inet or inet6\n"},
+      {{"pair", "--family=ipx"},
+       "sockfi pair: --family=ipx: expected unix, inet or inet6\n"},
       {{"pair", "--count=0"}, "sockfi pair: --count=0: must be at least 1\n"},
       {{"pair", "--timeout=-1s"},
        "sockfi pair: timeout -1s is not positive and finite\n"},

@@ -1,4 +1,5 @@
-// `sockfi run`, `sockfi explore` and `sockfi catalog` end to end: the real binary.
+// `sockfi run`, `sockfi explore` and `sockfi catalog` end to end: the real
+// binary.
 
 #include <cstdio>
 #include <fstream>
@@ -29,19 +30,21 @@ std::string TempPath(const std::string& name) {
 TEST(RunCommandTest, PrintsTraceOutcomeAndVerdict) {
   ProgramResult r = Sockfi({"run", "--plan=accept#1=EMFILE"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, StartsWith("plan:     accept#1=EMFILE\n"
-                                "subject:  hardened (sockfi src/pair/socket_pair.cc)\n"
-                                "backend:  sim\n"));
+  EXPECT_THAT(r.out,
+              StartsWith("plan:     accept#1=EMFILE\n"
+                         "subject:  hardened (sockfi src/pair/socket_pair.cc)\n"
+                         "backend:  sim\n"));
   EXPECT_THAT(r.out, HasSubstr("accept#1"));
   EXPECT_THAT(r.out, HasSubstr("EMFILE (before)"));
-  EXPECT_THAT(r.out, HasSubstr("outcome:  RESOURCE_EXHAUSTED: accept: Too many open "
-                               "files [EMFILE], after "));
+  EXPECT_THAT(r.out,
+              HasSubstr("outcome:  RESOURCE_EXHAUSTED: accept: Too many open "
+                        "files [EMFILE], after "));
   EXPECT_THAT(r.out, HasSubstr("verdict:  OK: no violation\n"));
 }
 
 TEST(RunCommandTest, ViolationExitsOne) {
-  // A close that keeps its fd (not Linux): the hardened emulation does not retry
-  // close, so the listener leaks.
+  // A close that keeps its fd (not Linux): the hardened emulation does not
+  // retry close, so the listener leaks.
   ProgramResult r =
       Sockfi({"run", "--plan=close#1=EINTR:before", "--adversarial"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -51,11 +54,13 @@ TEST(RunCommandTest, ViolationExitsOne) {
 
 TEST(RunCommandTest, ReadsPlansFromFiles) {
   const std::string path = TempPath("plan.txt");
-  std::ofstream(path) << "# the listener's first accept fails\naccept#1=ECONNABORTED\n"
-                         "foreign@listen#1  # and a stranger connects\n";
+  std::ofstream(path)
+      << "# the listener's first accept fails\naccept#1=ECONNABORTED\n"
+         "foreign@listen#1  # and a stranger connects\n";
   ProgramResult r = Sockfi({"run", "--plan=@" + path, "--backend=real"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_THAT(r.out, StartsWith("plan:     accept#1=ECONNABORTED; foreign@listen#1\n"));
+  EXPECT_THAT(
+      r.out, StartsWith("plan:     accept#1=ECONNABORTED; foreign@listen#1\n"));
   EXPECT_THAT(r.out, HasSubstr("backend:  real\n"));
 }
 
@@ -65,22 +70,30 @@ TEST(RunCommandTest, BadInputIsAUsageErrorThatSaysWhy) {
        "sockfi run: --plan is required, e.g. --plan='accept#1=EMFILE' (or "
        "--plan=none for a fault-free run)\n"},
       {{"run", "--plan=acept#1=EINTR"},
-       "sockfi run: --plan, line 1, column 1: unknown call \"acept\"; expected one "
-       "of socket, socketpair, bind, listen, getsockname, getpeername, connect, "
-       "accept, fcntl, getsockopt, poll, send, recv, close, getrandom, or fdlimit, "
+       "sockfi run: --plan, line 1, column 1: unknown call \"acept\"; expected "
+       "one "
+       "of socket, socketpair, bind, listen, getsockname, getpeername, "
+       "connect, "
+       "accept, fcntl, getsockopt, poll, send, recv, close, getrandom, or "
+       "fdlimit, "
        "none, or an actor such as foreign@listen#1\n"},
       {{"run", "--plan=accept#1=EBADF"},
-       "sockfi run: accept#1=EBADF: Linux does not return EBADF from accept on a "
-       "socket the program owns (its errnos there: EAGAIN, EINTR, ECONNABORTED, "
-       "EPROTO, ENETUNREACH, EMFILE, ENFILE, ENOBUFS, ENOMEM); use --adversarial to "
+       "sockfi run: accept#1=EBADF: Linux does not return EBADF from accept on "
+       "a "
+       "socket the program owns (its errnos there: EAGAIN, EINTR, "
+       "ECONNABORTED, "
+       "EPROTO, ENETUNREACH, EMFILE, ENFILE, ENOBUFS, ENOMEM); use "
+       "--adversarial to "
        "inject it anyway\n"},
       {{"run", "--plan=@/nonexistent/plan"},
-       "sockfi run: cannot read plan file \"/nonexistent/plan\": No such file or "
+       "sockfi run: cannot read plan file \"/nonexistent/plan\": No such file "
+       "or "
        "directory\n"},
       {{"run", "--plan=none", "--backend=moon"},
        "sockfi run: --backend=moon: expected sim or real\n"},
       {{"run", "--plan=none", "--subject=nope"},
-       "sockfi run: --subject=nope: no subject named \"nope\"; the subjects are: "
+       "sockfi run: --subject=nope: no subject named \"nope\"; the subjects "
+       "are: "
        "hardened, kafka_python, or all\n"},
       {{"run", "accept#1=EINTR"},
        "sockfi run: unexpected argument \"accept#1=EINTR\" (quote the plan: "
@@ -94,7 +107,8 @@ TEST(RunCommandTest, BadInputIsAUsageErrorThatSaysWhy) {
   // A plan file that is a directory.
   ProgramResult dir = Sockfi({"run", "--plan=@/tmp"});
   EXPECT_EQ(dir.exit_code, 2);
-  EXPECT_EQ(dir.err, "sockfi run: cannot read plan file \"/tmp\": it is a directory\n");
+  EXPECT_EQ(dir.err,
+            "sockfi run: cannot read plan file \"/tmp\": it is a directory\n");
 }
 
 TEST(ExploreCommandTest, ExploresAndWritesJson) {
@@ -107,8 +121,9 @@ TEST(ExploreCommandTest, ExploresAndWritesJson) {
   EXPECT_THAT(r.out, HasSubstr("\nno violation\n"));
   std::stringstream json;
   json << std::ifstream(json_path).rdbuf();
-  EXPECT_THAT(json.str(), StartsWith("{\"subjects\": [\n  {\"subject\": \"hardened\", "
-                                     "\"backend\": \"sim\", \"depth\": 1, "));
+  EXPECT_THAT(json.str(),
+              StartsWith("{\"subjects\": [\n  {\"subject\": \"hardened\", "
+                         "\"backend\": \"sim\", \"depth\": 1, "));
   EXPECT_THAT(json.str(), HasSubstr("\"violations\": []"));
 }
 
@@ -119,13 +134,15 @@ TEST(ExploreCommandTest, BadInputIsAUsageError) {
   ProgramResult json = Sockfi({"explore", "--json=/nonexistent/dir/r.json"});
   EXPECT_EQ(json.exit_code, 2);
   EXPECT_EQ(json.err,
-            "sockfi explore: --json=/nonexistent/dir/r.json: cannot write that file\n");
+            "sockfi explore: --json=/nonexistent/dir/r.json: cannot write that "
+            "file\n");
 }
 
 TEST(CatalogCommandTest, PrintsTheTable) {
   ProgramResult r = Sockfi({"catalog"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_THAT(r.out, StartsWith("call         errno          timing  handling   when"));
+  EXPECT_THAT(
+      r.out, StartsWith("call         errno          timing  handling   when"));
   EXPECT_THAT(r.out, HasSubstr("close        EINTR          after   ignore"));
 }
 

@@ -13,11 +13,15 @@ namespace {
 
 std::string ReadmeExample(absl::Span<const uint8_t> data) {
   // --- README lines start ---
-  sockfi::RealSyscalls sys;           // or a SimKernel, or a FaultInjector around either
-  sockfi::PairOptions options;        // AF_INET stream pair, 5 s deadline, addresses checked
-  absl::StatusOr<sockfi::SocketPair> pair = sockfi::MakeSocketPair(options, sys);
-  if (!pair.ok()) return sockfi::GetStepError(pair.status())->step;  // "accept", ...
-  int fd = pair->fds[0].get();        // fds[] are UniqueFd: both close when `pair` goes
+  sockfi::RealSyscalls sys;  // or a SimKernel, or a FaultInjector around either
+  sockfi::PairOptions
+      options;  // AF_INET stream pair, 5 s deadline, addresses checked
+  absl::StatusOr<sockfi::SocketPair> pair =
+      sockfi::MakeSocketPair(options, sys);
+  if (!pair.ok())
+    return sockfi::GetStepError(pair.status())->step;  // "accept", ...
+  int fd =
+      pair->fds[0].get();  // fds[] are UniqueFd: both close when `pair` goes
   // --- README lines end ---
   if (!sys.Send(fd, data, MSG_NOSIGNAL).ok()) return "send failed";
   uint8_t received[8] = {};

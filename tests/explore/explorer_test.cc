@@ -6,9 +6,9 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "absl/strings/str_cat.h"
 #include "src/explore/report.h"
 #include "src/explore/schedule_space.h"
 #include "tests/check/broken_routines.h"
@@ -16,11 +16,12 @@
 namespace sockfi {
 namespace {
 
-using ::testing::HasSubstr;
-using testing::Bug;
 using testing::BrokenSubject;
+using testing::Bug;
+using ::testing::HasSubstr;
 
-ExploreReport ExploreOn(const Subject& subject, BackendKind backend, int depth) {
+ExploreReport ExploreOn(const Subject& subject, BackendKind backend,
+                        int depth) {
   ExploreOptions options;
   options.depth = depth;
   if (backend == BackendKind::kReal) {
@@ -32,18 +33,21 @@ ExploreReport ExploreOn(const Subject& subject, BackendKind backend, int depth) 
 }
 
 TEST(ExplorerTest, HardenedHasNoViolationAtDepthTwoOnTheSimulatedKernel) {
-  ExploreReport report = ExploreOn(*FindSubject("hardened"), BackendKind::kSim, 2);
+  ExploreReport report =
+      ExploreOn(*FindSubject("hardened"), BackendKind::kSim, 2);
   EXPECT_TRUE(report.findings.empty()) << FormatReport(report);
   EXPECT_GT(report.schedules, 1000u);
   EXPECT_FALSE(report.truncated);
-  // Every fault of the catalog that can fire in the fault-free run fired somewhere.
+  // Every fault of the catalog that can fire in the fault-free run fired
+  // somewhere.
   EXPECT_GT(report.tallies.size(), 30u);
 }
 
-// The real kernel runs at depth 2 too (about 5 s here): runs that reach the 300 ms
-// deadline are not extended.
+// The real kernel runs at depth 2 too (about 5 s here): runs that reach the 300
+// ms deadline are not extended.
 TEST(ExplorerTest, HardenedHasNoViolationAtDepthTwoOnTheRealKernel) {
-  ExploreReport report = ExploreOn(*FindSubject("hardened"), BackendKind::kReal, 2);
+  ExploreReport report =
+      ExploreOn(*FindSubject("hardened"), BackendKind::kReal, 2);
   EXPECT_TRUE(report.findings.empty()) << FormatReport(report);
   EXPECT_GT(report.schedules, 1000u);
 }
@@ -56,8 +60,10 @@ TEST(ExplorerTest, AdversarialHardenedHasNoViolationAtDepthTwo) {
   EXPECT_TRUE(report.findings.empty()) << FormatReport(report);
 }
 
-// Returns whether `plan` makes `subject` commit a violation of `kind` on the sim.
-bool Violates(const Subject& subject, const FaultPlan& plan, ViolationKind kind) {
+// Returns whether `plan` makes `subject` commit a violation of `kind` on the
+// sim.
+bool Violates(const Subject& subject, const FaultPlan& plan,
+              ViolationKind kind) {
   RunSpec spec;
   spec.subject = &subject;
   spec.plan = plan;
@@ -71,8 +77,8 @@ TEST(ExplorerTest, FindsAPlantedLeakWithOneMinimalPlans) {
   for (const Finding& finding : report.findings) {
     if (finding.kind != ViolationKind::kLeak) continue;
     found |= finding.plan == "accept#1=EMFILE";
-    // Each plan still leaks, and leaks no more once any one of its rules is gone
-    // (e.g. accept#1=EAGAIN; accept#2=EMFILE needs both).
+    // Each plan still leaks, and leaks no more once any one of its rules is
+    // gone (e.g. accept#1=EAGAIN; accept#2=EMFILE needs both).
     const FaultPlan plan = *ParsePlan(finding.plan);
     EXPECT_TRUE(Violates(subject, plan, ViolationKind::kLeak)) << finding.plan;
     const std::vector<Atom> atoms = AtomsOf(plan);
@@ -105,15 +111,19 @@ TEST(ExplorerTest, FindsABugThatNeedsTwoFaultsOnlyAtDepthTwo) {
 }
 
 TEST(ExplorerTest, KafkaPythonModelHandsOutForeignPairsAndHangsOnAFullQueue) {
-  ExploreReport report = ExploreOn(*FindSubject("kafka_python"), BackendKind::kSim, 1);
+  ExploreReport report =
+      ExploreOn(*FindSubject("kafka_python"), BackendKind::kSim, 1);
   std::set<std::string> found;
   for (const Finding& finding : report.findings) {
     found.insert(absl::StrCat(ViolationName(finding.kind), " ", finding.plan));
   }
-  EXPECT_TRUE(found.count("foreign-pair foreign@listen#1")) << FormatReport(report);
+  EXPECT_TRUE(found.count("foreign-pair foreign@listen#1"))
+      << FormatReport(report);
   EXPECT_TRUE(found.count("hang flood@listen#1")) << FormatReport(report);
-  EXPECT_TRUE(found.count("unexpected-error accept#1=EINTR")) << FormatReport(report);
-  EXPECT_TRUE(found.count("unexpected-error close#1=EINTR")) << FormatReport(report);
+  EXPECT_TRUE(found.count("unexpected-error accept#1=EINTR"))
+      << FormatReport(report);
+  EXPECT_TRUE(found.count("unexpected-error close#1=EINTR"))
+      << FormatReport(report);
 }
 
 TEST(ExplorerTest, ReportsSayWhatWasFoundAndHowToReplayIt) {
@@ -128,13 +138,15 @@ TEST(ExplorerTest, ReportsSayWhatWasFoundAndHowToReplayIt) {
                               "--backend=sim"));
   EXPECT_THAT(text, HasSubstr("more (--json lists them all)"));
   const std::string json = ReportsToJson({report});
-  EXPECT_EQ(json.rfind("{\"subjects\": [\n  {\"subject\": \"broken\", \"backend\": "
-                       "\"sim\", \"depth\": 1, \"schedules\": ",
-                       0),
-            0u)
+  EXPECT_EQ(
+      json.rfind("{\"subjects\": [\n  {\"subject\": \"broken\", \"backend\": "
+                 "\"sim\", \"depth\": 1, \"schedules\": ",
+                 0),
+      0u)
       << json;
-  EXPECT_THAT(json, HasSubstr("{\"kind\": \"leak\", \"plan\": \"accept#1=EMFILE\", "
-                              "\"message\": \"fd 3 from socket#1"));
+  EXPECT_THAT(json,
+              HasSubstr("{\"kind\": \"leak\", \"plan\": \"accept#1=EMFILE\", "
+                        "\"message\": \"fd 3 from socket#1"));
   EXPECT_THAT(json, HasSubstr("\"faults\": ["));
 }
 

@@ -23,7 +23,8 @@ bool Contains(const FaultPlan& plan, const std::string& rule) {
 
 TEST(MinimizeTest, FindsThePairOfRulesThatFailsTogether) {
   const FaultPlan big = Plan(
-      "fdlimit=4; socket#1=EMFILE; poll#1=EINTR; bind#1=EADDRINUSE; accept#2=EMFILE; "
+      "fdlimit=4; socket#1=EMFILE; poll#1=EINTR; bind#1=EADDRINUSE; "
+      "accept#2=EMFILE; "
       "close#*=EINTR; foreign@listen#1; send#1=short:1");
   int tests = 0;
   const auto fails = [&](const FaultPlan& plan) {
@@ -31,7 +32,8 @@ TEST(MinimizeTest, FindsThePairOfRulesThatFailsTogether) {
     return Contains(plan, "poll#1=EINTR") && Contains(plan, "accept#2=EMFILE");
   };
   const FaultPlan minimal = Minimize(big, fails);
-  EXPECT_EQ(Rules(minimal), (std::set<std::string>{"poll#1=EINTR", "accept#2=EMFILE"}));
+  EXPECT_EQ(Rules(minimal),
+            (std::set<std::string>{"poll#1=EINTR", "accept#2=EMFILE"}));
   EXPECT_LE(tests, 8 * 8);  // ddmin's worst case is n^2 tests
 }
 
@@ -40,7 +42,9 @@ TEST(MinimizeTest, ResultIsOneMinimal) {
       "accept#1=EAGAIN; accept#2=EAGAIN; accept#3=EAGAIN; accept#4=EAGAIN; "
       "accept#5=EAGAIN");
   // Fails when at least three EAGAINs are present.
-  const auto fails = [](const FaultPlan& plan) { return plan.faults.size() >= 3; };
+  const auto fails = [](const FaultPlan& plan) {
+    return plan.faults.size() >= 3;
+  };
   const FaultPlan minimal = Minimize(big, fails);
   ASSERT_EQ(minimal.faults.size(), 3u);
   std::vector<Atom> atoms = AtomsOf(minimal);

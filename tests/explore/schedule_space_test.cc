@@ -34,9 +34,9 @@ TEST(ScheduleSpaceTest, RealisticAtomsFollowTheCatalogConditions) {
                  Event(CallKind::kClose, 1)};
   const std::vector<std::string> texts =
       Texts(CandidateAtoms(trace, false, ScheduleSpaceOptions()));
-  EXPECT_TRUE(Has(texts, "accept#1=EAGAIN"));   // non-blocking call
-  EXPECT_FALSE(Has(texts, "accept#1=EINTR"));   // it could not block
-  EXPECT_TRUE(Has(texts, "accept#2=EINTR"));    // blocking call
+  EXPECT_TRUE(Has(texts, "accept#1=EAGAIN"));  // non-blocking call
+  EXPECT_FALSE(Has(texts, "accept#1=EINTR"));  // it could not block
+  EXPECT_TRUE(Has(texts, "accept#2=EINTR"));   // blocking call
   EXPECT_FALSE(Has(texts, "accept#2=EAGAIN"));
   EXPECT_TRUE(Has(texts, "accept#1=EMFILE"));
   EXPECT_TRUE(Has(texts, "accept#*=EMFILE"));  // a lasting cause, from here on
@@ -56,7 +56,8 @@ TEST(ScheduleSpaceTest, ActorsFollowListenAndShortTransfersFollowTransfers) {
   no_half_open.half_open = false;
   const std::vector<std::string> texts =
       Texts(CandidateAtoms({listen, send, tiny}, false, no_half_open));
-  for (const char* actor : {"foreign@listen#1", "impostor@listen#1", "flood@listen#1"}) {
+  for (const char* actor :
+       {"foreign@listen#1", "impostor@listen#1", "flood@listen#1"}) {
     EXPECT_TRUE(Has(texts, actor)) << actor;
   }
   EXPECT_FALSE(Has(texts, "halfopen@listen#1"));
@@ -81,8 +82,9 @@ TEST(ScheduleSpaceTest, FdLimitsStayBelowWhatTheRunHeld) {
 TEST(ScheduleSpaceTest, AdversarialAddsImpossibleErrnosButNeverAStickyClose) {
   ScheduleSpaceOptions adversarial;
   adversarial.adversarial = true;
-  const std::vector<std::string> texts = Texts(CandidateAtoms(
-      {Event(CallKind::kFcntl, 1), Event(CallKind::kClose, 1)}, false, adversarial));
+  const std::vector<std::string> texts = Texts(
+      CandidateAtoms({Event(CallKind::kFcntl, 1), Event(CallKind::kClose, 1)},
+                     false, adversarial));
   EXPECT_TRUE(Has(texts, "fcntl#1=EBADF:before"));
   EXPECT_TRUE(Has(texts, "fcntl#1=EINTR:after"));
   EXPECT_TRUE(Has(texts, "close#1=EBADF:after"));
@@ -94,9 +96,9 @@ TEST(ScheduleSpaceTest, AtomsAndPlansConvertBothWays) {
   const FaultPlan plan =
       *ParsePlan("fdlimit=2; accept#1=EMFILE; send#2=short:1; flood@listen#1");
   const std::vector<Atom> atoms = AtomsOf(plan);
-  EXPECT_EQ(Texts(atoms), (std::vector<std::string>{"fdlimit=2", "accept#1=EMFILE",
-                                                    "send#2=short:1",
-                                                    "flood@listen#1"}));
+  EXPECT_EQ(Texts(atoms),
+            (std::vector<std::string>{"fdlimit=2", "accept#1=EMFILE",
+                                      "send#2=short:1", "flood@listen#1"}));
   EXPECT_EQ(PlanOf(atoms), plan);
 }
 

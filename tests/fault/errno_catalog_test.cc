@@ -20,13 +20,15 @@ TEST(ErrnoCatalogTest, AcceptSideEffectsFollowLinux) {
   // EAGAIN and EMFILE leave the connection queued; ECONNABORTED consumes it.
   EXPECT_EQ(Entry(CallKind::kAccept, EAGAIN).timing, Timing::kBefore);
   EXPECT_EQ(Entry(CallKind::kAccept, EAGAIN).handling, Handling::kRetry);
-  EXPECT_EQ(Entry(CallKind::kAccept, EAGAIN).condition, Condition::kNonBlockingOnly);
+  EXPECT_EQ(Entry(CallKind::kAccept, EAGAIN).condition,
+            Condition::kNonBlockingOnly);
   EXPECT_EQ(Entry(CallKind::kAccept, EMFILE).timing, Timing::kBefore);
   EXPECT_EQ(Entry(CallKind::kAccept, EMFILE).handling, Handling::kPropagate);
   EXPECT_TRUE(Entry(CallKind::kAccept, EMFILE).persistent);
   EXPECT_EQ(Entry(CallKind::kAccept, ECONNABORTED).timing, Timing::kAfter);
   EXPECT_EQ(Entry(CallKind::kAccept, ECONNABORTED).handling, Handling::kRetry);
-  EXPECT_EQ(Entry(CallKind::kAccept, EINTR).condition, Condition::kBlockingOnly);
+  EXPECT_EQ(Entry(CallKind::kAccept, EINTR).condition,
+            Condition::kBlockingOnly);
 }
 
 TEST(ErrnoCatalogTest, ConnectAndCloseTakeEffectBeforeFailing) {
@@ -49,7 +51,8 @@ TEST(ErrnoCatalogTest, NothingRealisticForFcntlAndGetsockopt) {
 TEST(ErrnoCatalogTest, EntriesAreGroupedAndUnique) {
   const auto entries = ErrnoCatalog::Linux().entries();
   for (size_t i = 1; i < entries.size(); ++i) {
-    EXPECT_LE(static_cast<int>(entries[i - 1].call), static_cast<int>(entries[i].call))
+    EXPECT_LE(static_cast<int>(entries[i - 1].call),
+              static_cast<int>(entries[i].call))
         << "entry " << i << " is out of CallKind order";
   }
   size_t total = 0;
@@ -69,10 +72,12 @@ TEST(ErrnoCatalogTest, EntriesAreGroupedAndUnique) {
 
 TEST(ErrnoCatalogTest, TableHasAHeaderAndOneLinePerEntry) {
   const std::string table = ErrnoCatalog::Linux().FormatTable();
-  EXPECT_EQ(table.rfind("call         errno          timing  handling   when", 0),
-            0u);
-  EXPECT_NE(table.find("accept       ECONNABORTED   after   retry      any    "),
-            std::string::npos)
+  EXPECT_EQ(
+      table.rfind("call         errno          timing  handling   when", 0),
+      0u);
+  EXPECT_NE(
+      table.find("accept       ECONNABORTED   after   retry      any    "),
+      std::string::npos)
       << table;
   EXPECT_NE(table.find("fcntl        (none)"), std::string::npos);
   const size_t lines = std::count(table.begin(), table.end(), '\n');

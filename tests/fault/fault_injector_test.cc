@@ -1,5 +1,8 @@
-// The injector: each catalog side effect, on the simulated kernel and as Linux shows
-// it on the real one; realism, fd limits, actors, traces; threads (real kernel).
+// The injector: each catalog side effect, on the simulated kernel and as Linux
+// shows it on the real one; realism, fd limits, actors, traces; threads (real
+// kernel).
+
+#include "src/fault/fault_injector.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -11,7 +14,6 @@
 
 #include "gtest/gtest.h"
 #include "src/explore/world.h"
-#include "src/fault/fault_injector.h"
 #include "src/fault/real_host_actors.h"
 #include "src/pair/socket_pair.h"
 #include "src/sys/real_syscalls.h"
@@ -28,17 +30,20 @@ FaultPlan Plan(absl::string_view text) {
   return plan.ok() ? *plan : FaultPlan();
 }
 
-// A listener on 127.0.0.1 with one client connection already in its accept queue.
+// A listener on 127.0.0.1 with one client connection already in its accept
+// queue.
 struct QueuedConnection {
   explicit QueuedConnection(Syscalls& sys, bool nonblocking_listener = true) {
-    listener = UniqueFd(sys, *sys.Socket(AF_INET,
-                                         SOCK_STREAM | SOCK_CLOEXEC |
-                                             (nonblocking_listener ? SOCK_NONBLOCK : 0),
-                                         0));
+    listener = UniqueFd(
+        sys, *sys.Socket(AF_INET,
+                         SOCK_STREAM | SOCK_CLOEXEC |
+                             (nonblocking_listener ? SOCK_NONBLOCK : 0),
+                         0));
     EXPECT_TRUE(sys.Bind(listener.get(), SockAddr::Loopback(AF_INET)).ok());
     EXPECT_TRUE(sys.Listen(listener.get(), 4).ok());
     address = *sys.GetSockName(listener.get());
-    client = UniqueFd(sys, *sys.Socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+    client =
+        UniqueFd(sys, *sys.Socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
     SysStatus connecting = sys.Connect(client.get(), address);
     EXPECT_TRUE(connecting.ok() || connecting.error() == EINPROGRESS);
     pollfd queued = {listener.get(), POLLIN, 0};
@@ -86,7 +91,8 @@ TEST_P(FaultInjectorTest, AcceptEconnabortedConsumesTheQueuedConnection) {
   ASSERT_EQ(trace.size(), 2u);
   EXPECT_EQ(trace[0].fault.kind, FaultKind::kErrno);
   EXPECT_EQ(trace[0].fault.timing, Timing::kAfter);
-  EXPECT_EQ(trace[0].address, queued.client_address);  // whose connection was taken
+  EXPECT_EQ(trace[0].address,
+            queued.client_address);  // whose connection was taken
   EXPECT_EQ(trace[1].occurrence, 2u);
 }
 
@@ -125,8 +131,8 @@ TEST_P(FaultInjectorTest, ConnectEintrLeavesTheAttemptRunning) {
   FaultInjector injector(real, Plan("connect#1=EINTR"));
   UniqueFd client(real, *injector.Socket(AF_INET, SOCK_STREAM, 0));  // blocking
   EXPECT_EQ(injector.Connect(client.get(), server.address).error(), EINTR);
-  // POSIX: the connection completes asynchronously; a second connect is refused as
-  // already connected (or already in progress), and SO_ERROR shows success.
+  // POSIX: the connection completes asynchronously; a second connect is refused
+  // as already connected (or already in progress), and SO_ERROR shows success.
   pollfd writable = {client.get(), POLLOUT, 0};
   EXPECT_EQ(*real.Poll(absl::MakeSpan(&writable, 1), 2000), 1);
   EXPECT_EQ(*real.GetSocketError(client.get()), 0);
@@ -142,7 +148,8 @@ TEST_P(FaultInjectorTest, ShortSendMovesOnlyThatManyBytes) {
   FaultInjector injector(real, Plan("send#1=short:1; recv#1=short:2"));
   const uint8_t data[5] = {1, 2, 3, 4, 5};
   EXPECT_EQ(*injector.Send(a.get(), data, 0), 1u);
-  EXPECT_EQ(*injector.Send(a.get(), absl::MakeConstSpan(data).subspan(1), 0), 4u);
+  EXPECT_EQ(*injector.Send(a.get(), absl::MakeConstSpan(data).subspan(1), 0),
+            4u);
   uint8_t got[5];
   EXPECT_EQ(*injector.Recv(b.get(), got, 0), 2u);
   EXPECT_EQ(*injector.Recv(b.get(), absl::MakeSpan(got).subspan(2), 0), 3u);
@@ -157,7 +164,8 @@ TEST_P(FaultInjectorTest, FdLimitRefusesFdsBeyondItUntilOneIsClosed) {
   EXPECT_EQ(injector.Socket(AF_INET, SOCK_STREAM, 0).error(), EMFILE);
   EXPECT_EQ(injector.SocketPair(AF_UNIX, SOCK_STREAM, 0).error(), EMFILE);
   ASSERT_TRUE(b.Close().ok());
-  EXPECT_EQ(injector.SocketPair(AF_UNIX, SOCK_STREAM, 0).error(), EMFILE);  // needs 2
+  EXPECT_EQ(injector.SocketPair(AF_UNIX, SOCK_STREAM, 0).error(),
+            EMFILE);  // needs 2
   SysResult<int> c = injector.Socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_TRUE(c.ok());
   UniqueFd owned(injector, *c);
@@ -171,7 +179,8 @@ TEST_P(FaultInjectorTest, RealisticModeSuppressesWhatLinuxCannotDo) {
   {
     // EAGAIN from a blocking accept cannot happen: the call goes through.
     FaultInjector injector(real, Plan("accept#1=EAGAIN"));
-    SysResult<AcceptedSocket> accepted = injector.Accept4(queued.listener.get(), 0);
+    SysResult<AcceptedSocket> accepted =
+        injector.Accept4(queued.listener.get(), 0);
     ASSERT_TRUE(accepted.ok());
     UniqueFd owned(real, accepted->fd);
     const Trace trace = injector.trace();
@@ -188,7 +197,8 @@ TEST_P(FaultInjectorTest, RealisticModeSuppressesWhatLinuxCannotDo) {
     SysResult<int> fd = injector.Socket(AF_INET, SOCK_STREAM, 0);
     ASSERT_TRUE(fd.ok());
     UniqueFd owned(real, *fd);
-    EXPECT_EQ(injector.trace()[0].note, "Linux does not return EBADF from socket");
+    EXPECT_EQ(injector.trace()[0].note,
+              "Linux does not return EBADF from socket");
   }
 }
 
@@ -205,7 +215,8 @@ TEST_P(FaultInjectorTest, TraceRecordsAWholeRunOfTheEmulation) {
   EXPECT_EQ(calls[1], CallKind::kSocket);
   EXPECT_EQ(calls[2], CallKind::kBind);
   EXPECT_EQ(calls[3], CallKind::kListen);
-  // Every fd the run created is either returned or was closed through the injector.
+  // Every fd the run created is either returned or was closed through the
+  // injector.
   std::set<int> open;
   for (const TraceEvent& event : trace) {
     for (int fd : event.new_fds) {
@@ -247,10 +258,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, FaultInjectorTest,
                            return info.param.name;
                          });
 
-// The flood fills the queue before listen returns, so our SYN is dropped and only
-// retransmitted after 1 s, past the deadline. (Whether a real flood outpaces a routine
-// that keeps draining the queue for longer is a race; the simulated kernel's flood
-// keeps the queue full for good.)
+// The flood fills the queue before listen returns, so our SYN is dropped and
+// only retransmitted after 1 s, past the deadline. (Whether a real flood
+// outpaces a routine that keeps draining the queue for longer is a race; the
+// simulated kernel's flood keeps the queue full for good.)
 TEST(FaultInjectorRealTest, FloodFillsTheQueueSoTheDeadlinePasses) {
   RealSyscalls real;
   const int before = testing::CountOpenFds();

@@ -1,4 +1,5 @@
-// The fault plan's text form: good plans round-trip, bad ones get exact messages.
+// The fault plan's text form: good plans round-trip, bad ones get exact
+// messages.
 
 #include "src/fault/fault_plan.h"
 
@@ -36,14 +37,15 @@ TEST(FaultPlanTest, ParsesEveryKindOfRule) {
   EXPECT_EQ(plan->faults[4].when, (Occurrences{3, 5}));
   EXPECT_EQ(plan->faults[5].when, (Occurrences{2, Occurrences::kOpenEnd}));
   ASSERT_EQ(plan->actors.size(), 4u);
-  EXPECT_EQ(plan->actors[1], (ActorRule{ActorKind::kFlood, CallKind::kListen, {2, 2}}));
+  EXPECT_EQ(plan->actors[1],
+            (ActorRule{ActorKind::kFlood, CallKind::kListen, {2, 2}}));
   EXPECT_EQ(plan->actors[3].call, CallKind::kAccept);
   EXPECT_EQ(plan->fd_limit, 5u);
 }
 
 TEST(FaultPlanTest, PrintsCanonicalText) {
-  absl::StatusOr<FaultPlan> plan =
-      ParsePlan("foreign@listen#1\nfdlimit=3;accept#2-=EWOULDBLOCK ; close#*=EIO");
+  absl::StatusOr<FaultPlan> plan = ParsePlan(
+      "foreign@listen#1\nfdlimit=3;accept#2-=EWOULDBLOCK ; close#*=EIO");
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(PrintPlan(*plan),
             "fdlimit=3; accept#2-=EAGAIN; close#*=EIO; foreign@listen#1");
@@ -80,8 +82,8 @@ TEST(FaultPlanTest, GoodExamplesRoundTrip) {
   }
 }
 
-// Returns every plan README.md shows: each --plan='...' and each rule in the first
-// column of the "Fault plans" table.
+// Returns every plan README.md shows: each --plan='...' and each rule in the
+// first column of the "Fault plans" table.
 std::vector<std::string> ReadmePlans() {
   const char* srcdir = std::getenv("TEST_SRCDIR");
   std::ifstream file(std::string(srcdir ? srcdir : ".") + "/sockfi/README.md");
@@ -131,41 +133,55 @@ TEST(FaultPlanTest, BadInputsGetExactMessages) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"acept#1=EINTR",
        "line 1, column 1: unknown call \"acept\"; expected one of socket, "
-       "socketpair, bind, listen, getsockname, getpeername, connect, accept, fcntl, "
-       "getsockopt, poll, send, recv, close, getrandom, or fdlimit, none, or an "
+       "socketpair, bind, listen, getsockname, getpeername, connect, accept, "
+       "fcntl, "
+       "getsockopt, poll, send, recv, close, getrandom, or fdlimit, none, or "
+       "an "
        "actor such as foreign@listen#1"},
       {"accept#1=EFOO",
-       "line 1, column 10: unknown errno \"EFOO\"; expected a name such as EINTR, "
+       "line 1, column 10: unknown errno \"EFOO\"; expected a name such as "
+       "EINTR, "
        "EAGAIN or EMFILE, or short:N"},
       {"accept#1=eintr",
-       "line 1, column 10: unknown errno \"eintr\"; expected a name such as EINTR, "
+       "line 1, column 10: unknown errno \"eintr\"; expected a name such as "
+       "EINTR, "
        "EAGAIN or EMFILE, or short:N"},
-      {"accept#0=EINTR", "line 1, column 8: occurrence 0: calls are counted from 1"},
+      {"accept#0=EINTR",
+       "line 1, column 8: occurrence 0: calls are counted from 1"},
       {"accept#2 EINTR",
        "line 1, column 9: expected \"=\" after \"accept#2\", found \" \""},
-      {"accept#2", "line 1, column 9: expected \"=\" after \"accept#2\", found the "
-                   "end of the plan"},
+      {"accept#2",
+       "line 1, column 9: expected \"=\" after \"accept#2\", found the "
+       "end of the plan"},
       {"accept=EINTR",
-       "line 1, column 7: expected \"#\" and an occurrence after \"accept\" (e.g. "
+       "line 1, column 7: expected \"#\" and an occurrence after \"accept\" "
+       "(e.g. "
        "accept#1), found \"=\""},
       {"accept#=EINTR",
-       "line 1, column 8: expected an occurrence (a number from 1, a range N-M or "
+       "line 1, column 8: expected an occurrence (a number from 1, a range N-M "
+       "or "
        "N-, or *), found \"=\""},
       {"accept#5-3=EINTR", "line 1, column 8: range 5-3 ends before it starts"},
       {"accept#1=EINTR garbage",
-       "line 1, column 16: unexpected \"garbage\" after the rule; expected \";\", a "
+       "line 1, column 16: unexpected \"garbage\" after the rule; expected "
+       "\";\", a "
        "new line or a \" #\" comment"},
       {"accept#1=EINTRx",
-       "line 1, column 10: unknown errno \"EINTRx\"; expected a name such as EINTR, "
+       "line 1, column 10: unknown errno \"EINTRx\"; expected a name such as "
+       "EINTR, "
        "EAGAIN or EMFILE, or short:N"},
       {"accept#1=EINTR:later",
        "line 1, column 16: unknown timing \"later\"; expected before or after"},
-      {"accept#1=short:1", "line 1, column 10: short:N applies to send and recv only"},
-      {"send#1=short:0", "line 1, column 14: short:0 would move nothing: use 1 or more"},
-      {"send#1=short", "line 1, column 13: expected \":\" and a byte count after "
-                       "\"short\" (e.g. short:1), found the end of the plan"},
-      {"accept#1=", "line 1, column 10: expected an errno name (e.g. EINTR) or "
-                    "short:N, found the end of the plan"},
+      {"accept#1=short:1",
+       "line 1, column 10: short:N applies to send and recv only"},
+      {"send#1=short:0",
+       "line 1, column 14: short:0 would move nothing: use 1 or more"},
+      {"send#1=short",
+       "line 1, column 13: expected \":\" and a byte count after "
+       "\"short\" (e.g. short:1), found the end of the plan"},
+      {"accept#1=",
+       "line 1, column 10: expected an errno name (e.g. EINTR) or "
+       "short:N, found the end of the plan"},
       {std::string("accept#1=EINTR;\x01\x02", 17),
        "line 1, column 16: unexpected byte 0x01; expected a rule such as "
        "accept#1=EINTR"},
@@ -173,30 +189,39 @@ TEST(FaultPlanTest, BadInputsGetExactMessages) {
        "line 1, column 1: unexpected byte 0xff; expected a rule such as "
        "accept#1=EINTR"},
       {"poll#1=EINTR\nsend#1=EAGAIN\nclose#x=EIO",
-       "line 3, column 7: expected an occurrence (a number from 1, a range N-M or "
+       "line 3, column 7: expected an occurrence (a number from 1, a range N-M "
+       "or "
        "N-, or *), found \"x\""},
-      {"bogus@listen#1", "line 1, column 1: unknown actor \"bogus\"; expected "
-                         "foreign, impostor, halfopen or flood"},
+      {"bogus@listen#1",
+       "line 1, column 1: unknown actor \"bogus\"; expected "
+       "foreign, impostor, halfopen or flood"},
       {"foreign@lisen#1",
-       "line 1, column 9: unknown call \"lisen\" after \"foreign@\"; expected one "
-       "of socket, socketpair, bind, listen, getsockname, getpeername, connect, "
+       "line 1, column 9: unknown call \"lisen\" after \"foreign@\"; expected "
+       "one "
+       "of socket, socketpair, bind, listen, getsockname, getpeername, "
+       "connect, "
        "accept, fcntl, getsockopt, poll, send, recv, close, getrandom"},
       {"fdlimit=2; fdlimit=3", "line 1, column 12: fdlimit is given twice"},
-      {"fdlimit:3", "line 1, column 8: expected \"=\" after \"fdlimit\", found \":\""},
+      {"fdlimit:3",
+       "line 1, column 8: expected \"=\" after \"fdlimit\", found \":\""},
       {"accept#99999999999=EINTR",
-       "line 1, column 8: an occurrence (a number from 1, a range N-M or N-, or *) "
+       "line 1, column 8: an occurrence (a number from 1, a range N-M or N-, "
+       "or *) "
        "is larger than 1000000000"},
       {"none; accept#1=EINTR",
        "line 1, column 1: \"none\" cannot be combined with other rules"},
-      {"", "the plan is empty: write rules such as accept#1=EINTR, or \"none\" for "
-           "no faults"},
-      {" ;\n  # only a comment\n", "the plan is empty: write rules such as "
-                                   "accept#1=EINTR, or \"none\" for no faults"},
-      {huge, "line 1, column 1: unknown call "
-             "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" (1048576 characters); expected "
-             "one of socket, socketpair, bind, listen, getsockname, getpeername, "
-             "connect, accept, fcntl, getsockopt, poll, send, recv, close, "
-             "getrandom, or fdlimit, none, or an actor such as foreign@listen#1"},
+      {"",
+       "the plan is empty: write rules such as accept#1=EINTR, or \"none\" for "
+       "no faults"},
+      {" ;\n  # only a comment\n",
+       "the plan is empty: write rules such as "
+       "accept#1=EINTR, or \"none\" for no faults"},
+      {huge,
+       "line 1, column 1: unknown call "
+       "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" (1048576 characters); expected "
+       "one of socket, socketpair, bind, listen, getsockname, getpeername, "
+       "connect, accept, fcntl, getsockopt, poll, send, recv, close, "
+       "getrandom, or fdlimit, none, or an actor such as foreign@listen#1"},
       {many_rules, "line 1, column 130001: more than 10000 rules"},
   };
   for (const auto& [text, message] : cases) {
@@ -212,21 +237,28 @@ TEST(FaultPlanTest, RealisticModeRejectsWhatLinuxCannotDo) {
   const ErrnoCatalog& linux = ErrnoCatalog::Linux();
   const std::vector<std::pair<std::string, std::string>> rejected = {
       {"accept#1=EBADF",
-       "accept#1=EBADF: Linux does not return EBADF from accept on a socket the "
+       "accept#1=EBADF: Linux does not return EBADF from accept on a socket "
+       "the "
        "program owns (its errnos there: EAGAIN, EINTR, ECONNABORTED, EPROTO, "
-       "ENETUNREACH, EMFILE, ENFILE, ENOBUFS, ENOMEM); use --adversarial to inject "
+       "ENETUNREACH, EMFILE, ENFILE, ENOBUFS, ENOMEM); use --adversarial to "
+       "inject "
        "it anyway"},
       {"fcntl#1=EINTR",
        "fcntl#1=EINTR: Linux does not return EINTR from fcntl on a socket the "
-       "program owns (it returns no errno there); use --adversarial to inject it "
+       "program owns (it returns no errno there); use --adversarial to inject "
+       "it "
        "anyway"},
       {"connect#1=EINTR:before",
-       "connect#1=EINTR:before: Linux reports EINTR from connect after the call "
-       "took effect (a signal interrupted it; the attempt goes on (POSIX): poll, "
+       "connect#1=EINTR:before: Linux reports EINTR from connect after the "
+       "call "
+       "took effect (a signal interrupted it; the attempt goes on (POSIX): "
+       "poll, "
        "then SO_ERROR); use --adversarial to inject it :before"},
       {"close#2=EINTR:before",
-       "close#2=EINTR:before: Linux reports EINTR from close after the call took "
-       "effect (a signal interrupted the final flush; the fd is released anyway "
+       "close#2=EINTR:before: Linux reports EINTR from close after the call "
+       "took "
+       "effect (a signal interrupted the final flush; the fd is released "
+       "anyway "
        "(never retry close)); use --adversarial to inject it :before"},
   };
   for (const auto& [text, message] : rejected) {
@@ -234,9 +266,9 @@ TEST(FaultPlanTest, RealisticModeRejectsWhatLinuxCannotDo) {
     ASSERT_TRUE(plan.ok()) << plan.status();
     EXPECT_EQ(CheckRealistic(*plan, linux).message(), message);
   }
-  for (const char* text : {"connect#1=EINTR:after", "connect#1=EINTR", "close#*=EIO",
-                           "accept#1=EMFILE:before", "send#2=short:3",
-                           "flood@listen#1; fdlimit=1"}) {
+  for (const char* text : {"connect#1=EINTR:after", "connect#1=EINTR",
+                           "close#*=EIO", "accept#1=EMFILE:before",
+                           "send#2=short:3", "flood@listen#1; fdlimit=1"}) {
     EXPECT_TRUE(CheckRealistic(*ParsePlan(text), linux).ok()) << text;
   }
 }

@@ -1,5 +1,6 @@
-// MakeSocketPair on the real kernel: the shared suite, plus what only a real kernel
-// shows (RLIMIT_NOFILE, real foreign clients, a really full listen queue).
+// MakeSocketPair on the real kernel: the shared suite, plus what only a real
+// kernel shows (RLIMIT_NOFILE, real foreign clients, a really full listen
+// queue).
 
 #include <fcntl.h>
 #include <poll.h>
@@ -22,13 +23,12 @@ namespace sockfi::testing {
 namespace {
 
 PairBackend RealBackend() {
-  return {"Real",
-          [] { return std::make_unique<RealSyscalls>(); },
+  return {"Real", [] { return std::make_unique<RealSyscalls>(); },
           [](Syscalls&) { return CountOpenFds(); }};
 }
 
-INSTANTIATE_TEST_SUITE_P(Real, SocketPairSuite, ::testing::Values(RealBackend()),
-                         BackendName);
+INSTANTIATE_TEST_SUITE_P(Real, SocketPairSuite,
+                         ::testing::Values(RealBackend()), BackendName);
 
 // Sets RLIMIT_NOFILE's soft limit for the life of the object.
 class ScopedFdLimit {
@@ -50,7 +50,8 @@ class ScopedFdLimit {
 TEST(SocketPairRealTest, EmfileAtEachFdCreatingStepIsReportedWithNoLeak) {
   RealSyscalls sys;
   const int first_free = LowestFreeFd();
-  // The emulation opens at most three fds; they must be the three lowest free ones.
+  // The emulation opens at most three fds; they must be the three lowest free
+  // ones.
   for (int fd = first_free; fd < first_free + 3; ++fd) {
     ASSERT_EQ(fcntl(fd, F_GETFD), -1) << "fd table has a hole below " << fd;
   }
@@ -66,7 +67,8 @@ TEST(SocketPairRealTest, EmfileAtEachFdCreatingStepIsReportedWithNoLeak) {
   const int before = CountOpenFds();
   for (const Step& step : steps) {
     for (int family : {AF_INET, AF_INET6}) {
-      SCOPED_TRACE(::testing::Message() << "room " << step.room << " family " << family);
+      SCOPED_TRACE(::testing::Message()
+                   << "room " << step.room << " family " << family);
       absl::StatusOr<SocketPair> pair;
       {
         ScopedFdLimit limit(first_free + step.room);
@@ -99,8 +101,9 @@ TEST(SocketPairRealTest, EmfileAtEachFdCreatingStepIsReportedWithNoLeak) {
   EXPECT_TRUE(pair.ok()) << pair.status();
 }
 
-// Right after our listen succeeds, connects real clients of its own to the listener,
-// as another local process could (CVE-2024-3219), and waits until they are queued.
+// Right after our listen succeeds, connects real clients of its own to the
+// listener, as another local process could (CVE-2024-3219), and waits until
+// they are queued.
 class ForeignClients : public ForwardingSyscalls {
  public:
   ForeignClients(Syscalls& inner, int count, bool send_garbage)
@@ -114,8 +117,8 @@ class ForeignClients : public ForwardingSyscalls {
     if (!address.ok()) return result;
     listener_address = *address;
     for (int i = 0; i < count_; ++i) {
-      SysResult<int> client = inner().Socket(address->family(),
-                                             SOCK_STREAM | SOCK_NONBLOCK, 0);
+      SysResult<int> client =
+          inner().Socket(address->family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
       if (!client.ok()) break;
       clients.emplace_back(inner(), *client);
       (void)inner().Connect(*client, *address);
@@ -138,7 +141,8 @@ class ForeignClients : public ForwardingSyscalls {
   bool send_garbage_;
 };
 
-// Returns true when `fd` (a foreign client) sees its connection closed by the peer.
+// Returns true when `fd` (a foreign client) sees its connection closed by the
+// peer.
 bool SeesConnectionClosed(Syscalls& sys, int fd) {
   pollfd readable = {fd, POLLIN, 0};
   if (!sys.Poll(absl::MakeSpan(&readable, 1), 2000).ok()) return false;
@@ -149,8 +153,8 @@ bool SeesConnectionClosed(Syscalls& sys, int fd) {
 
 TEST(SocketPairRealTest, ForeignConnectionQueuedFirstIsRejectedAndClosed) {
   RealSyscalls real;
-  for (PeerCheck check :
-       {PeerCheck::kAddresses, PeerCheck::kToken, PeerCheck::kAddressesAndToken}) {
+  for (PeerCheck check : {PeerCheck::kAddresses, PeerCheck::kToken,
+                          PeerCheck::kAddressesAndToken}) {
     for (bool send_garbage : {false, true}) {
       SCOPED_TRACE(::testing::Message() << "check " << static_cast<int>(check)
                                         << " garbage " << send_garbage);
@@ -164,7 +168,8 @@ TEST(SocketPairRealTest, ForeignConnectionQueuedFirstIsRejectedAndClosed) {
         ASSERT_EQ(foreign.clients.size(), 1u);
         const int ours = pair->fds[0].get();
         const int accepted = pair->fds[1].get();
-        // The accepted end is connected to our connecting end, not to the foreigner.
+        // The accepted end is connected to our connecting end, not to the
+        // foreigner.
         EXPECT_EQ(*real.GetPeerName(accepted), *real.GetSockName(ours));
         EXPECT_NE(*real.GetPeerName(accepted),
                   *real.GetSockName(foreign.clients[0].get()));
@@ -198,7 +203,8 @@ TEST(SocketPairRealTest, FullListenQueueEndsInDeadlineExceededNearTheDeadline) {
         << pair.status();
     EXPECT_GE(took, deadline);
     EXPECT_LT(took, deadline + absl::Milliseconds(250));
-    EXPECT_EQ(full.clients.size(), static_cast<size_t>(flood.listen_backlog + 1));
+    EXPECT_EQ(full.clients.size(),
+              static_cast<size_t>(flood.listen_backlog + 1));
   }
   EXPECT_EQ(CountOpenFds(), before);
 }

@@ -118,9 +118,10 @@ TEST_P(SocketPairSuite, DataFlowsBothWaysAndFlagsAreHonoured) {
 }
 
 TEST_P(SocketPairSuite, EveryPeerCheckAndListenAddressMakesAWorkingPair) {
-  for (PeerCheck check :
-       {PeerCheck::kAddresses, PeerCheck::kToken, PeerCheck::kAddressesAndToken}) {
-    for (ListenAddress where : {ListenAddress::kSpread, ListenAddress::kLoopback}) {
+  for (PeerCheck check : {PeerCheck::kAddresses, PeerCheck::kToken,
+                          PeerCheck::kAddressesAndToken}) {
+    for (ListenAddress where :
+         {ListenAddress::kSpread, ListenAddress::kLoopback}) {
       PairOptions options;
       options.peer_check = check;
       options.listen_address = where;
@@ -141,7 +142,8 @@ TEST_P(SocketPairSuite, SpreadListenersUseManyLoopbackAddresses) {
   for (int i = 0; i < 8; ++i) {
     absl::StatusOr<SocketPair> pair = MakeSocketPair(PairOptions(), syscalls());
     ASSERT_TRUE(pair.ok()) << pair.status();
-    const SockAddr address = syscalls().GetSockName(pair->fds[1].get())->WithPort(0);
+    const SockAddr address =
+        syscalls().GetSockName(pair->fds[1].get())->WithPort(0);
     EXPECT_TRUE(address.IsLoopback());
     if (std::find(seen.begin(), seen.end(), address) == seen.end()) {
       seen.push_back(address);
@@ -163,28 +165,41 @@ TEST_P(SocketPairSuite, InvalidArgumentsFailBeforeAnySystemCall) {
     mutate(options);
     cases.push_back({std::move(name), options, std::move(message)});
   };
-  add("bad family", [](PairOptions& o) { o.family = AF_PACKET; },
+  add(
+      "bad family", [](PairOptions& o) { o.family = AF_PACKET; },
       "family 17 is not AF_UNIX, AF_INET or AF_INET6");
-  add("datagram", [](PairOptions& o) { o.type = SOCK_DGRAM; },
-      "type 0x2 is not SOCK_STREAM, optionally with SOCK_NONBLOCK and SOCK_CLOEXEC");
-  add("unknown type flag", [](PairOptions& o) { o.type = SOCK_STREAM | 0x4000; },
+  add(
+      "datagram", [](PairOptions& o) { o.type = SOCK_DGRAM; },
+      "type 0x2 is not SOCK_STREAM, optionally with SOCK_NONBLOCK and "
+      "SOCK_CLOEXEC");
+  add(
+      "unknown type flag",
+      [](PairOptions& o) { o.type = SOCK_STREAM | 0x4000; },
       "type 0x4001 is not SOCK_STREAM, optionally with SOCK_NONBLOCK and "
       "SOCK_CLOEXEC");
-  add("protocol", [](PairOptions& o) { o.protocol = IPPROTO_TCP; },
+  add(
+      "protocol", [](PairOptions& o) { o.protocol = IPPROTO_TCP; },
       "protocol 6 is not 0");
-  add("zero timeout", [](PairOptions& o) { o.timeout = absl::ZeroDuration(); },
+  add(
+      "zero timeout", [](PairOptions& o) { o.timeout = absl::ZeroDuration(); },
       "timeout 0 is not positive and finite");
-  add("negative timeout", [](PairOptions& o) { o.timeout = absl::Seconds(-1); },
+  add(
+      "negative timeout", [](PairOptions& o) { o.timeout = absl::Seconds(-1); },
       "timeout -1s is not positive and finite");
-  add("infinite timeout",
+  add(
+      "infinite timeout",
       [](PairOptions& o) { o.timeout = absl::InfiniteDuration(); },
       "timeout inf is not positive and finite");
-  add("peer check", [](PairOptions& o) { o.peer_check = static_cast<PeerCheck>(9); },
+  add(
+      "peer check",
+      [](PairOptions& o) { o.peer_check = static_cast<PeerCheck>(9); },
       "peer_check 9 is not a PeerCheck");
-  add("listen address",
+  add(
+      "listen address",
       [](PairOptions& o) { o.listen_address = static_cast<ListenAddress>(-1); },
       "listen_address -1 is not a ListenAddress");
-  add("unix with bad type",
+  add(
+      "unix with bad type",
       [](PairOptions& o) {
         o.family = AF_UNIX;
         o.type = SOCK_SEQPACKET;
@@ -226,7 +241,8 @@ TEST_P(SocketPairSuite, SocketFailureAtEachSocketStepIsReportedWithNoLeak) {
     FailingSocket failing(syscalls(), nth, EMFILE);
     absl::StatusOr<SocketPair> pair = MakeSocketPair(PairOptions(), failing);
     EXPECT_EQ(pair.status().code(), absl::StatusCode::kResourceExhausted);
-    EXPECT_EQ(GetStepError(pair.status()), (StepError{"socket", EMFILE})) << nth;
+    EXPECT_EQ(GetStepError(pair.status()), (StepError{"socket", EMFILE}))
+        << nth;
     EXPECT_EQ(CountOpenFds(), before);
   }
 }

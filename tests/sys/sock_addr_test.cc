@@ -48,9 +48,9 @@ TEST(SockAddrTest, RoundTripsThroughNativeForm) {
 TEST(SockAddrTest, FromNativeRejectsOtherFamiliesAndShortSizes) {
   sockaddr_storage storage{};
   storage.ss_family = AF_UNIX;
-  EXPECT_FALSE(
-      SockAddr::FromNative(reinterpret_cast<sockaddr*>(&storage), sizeof(storage))
-          .ok());
+  EXPECT_FALSE(SockAddr::FromNative(reinterpret_cast<sockaddr*>(&storage),
+                                    sizeof(storage))
+                   .ok());
   storage.ss_family = AF_INET6;
   EXPECT_FALSE(SockAddr::FromNative(reinterpret_cast<sockaddr*>(&storage),
                                     sizeof(sockaddr_in))
@@ -70,9 +70,10 @@ TEST(SockAddrTest, ParsesWhatItPrints) {
 TEST(SockAddrTest, ParseExplainsBadInput) {
   EXPECT_EQ(SockAddr::Parse("127.0.0.1").status().message(),
             "address \"127.0.0.1\" has no \":port\"");
-  EXPECT_EQ(SockAddr::Parse("127.0.0.1:70000").status().message(),
-            "address \"127.0.0.1:70000\": port \"70000\" is not a number from 0 "
-            "to 65535");
+  EXPECT_EQ(
+      SockAddr::Parse("127.0.0.1:70000").status().message(),
+      "address \"127.0.0.1:70000\": port \"70000\" is not a number from 0 "
+      "to 65535");
   EXPECT_EQ(SockAddr::Parse("::1:80").status().message(),
             "address \"::1:80\": expected a.b.c.d:port or [ipv6]:port");
 }

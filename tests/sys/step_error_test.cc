@@ -20,7 +20,8 @@ TEST(StepErrorTest, CarriesStepAndErrno) {
 TEST(StepErrorTest, TimeoutIsDeadlineExceeded) {
   const absl::Status status = StepErrorStatus("connect", ETIMEDOUT, "no pair");
   EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_EQ(status.message(), "connect: Connection timed out [ETIMEDOUT]: no pair");
+  EXPECT_EQ(status.message(),
+            "connect: Connection timed out [ETIMEDOUT]: no pair");
   EXPECT_EQ(GetStepError(status), (StepError{"connect", ETIMEDOUT}));
 }
 

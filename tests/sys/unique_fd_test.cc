@@ -14,8 +14,8 @@
 namespace sockfi {
 namespace {
 
-// Records closes, and fails the next one with EINTR when asked (the kernel still
-// releases the fd, as Linux does).
+// Records closes, and fails the next one with EINTR when asked (the kernel
+// still releases the fd, as Linux does).
 class CloseRecorder : public ForwardingSyscalls {
  public:
   CloseRecorder() : ForwardingSyscalls(DefaultRealSyscalls()) {}
@@ -57,7 +57,8 @@ TEST(UniqueFdTest, MoveTransfersOwnershipOnce) {
   UniqueFd a(syscalls, OpenSocket(syscalls));
   const int fd = a.get();
   UniqueFd b(std::move(a));
-  EXPECT_FALSE(a.valid());  // NOLINT(bugprone-use-after-move): tested on purpose
+  EXPECT_FALSE(
+      a.valid());  // NOLINT(bugprone-use-after-move): tested on purpose
   EXPECT_EQ(b.get(), fd);
   UniqueFd c;
   c = std::move(b);
@@ -107,7 +108,10 @@ TEST(UniqueFdTest, FailedCloseIsReportedOnceAndNeverRetried) {
 
 TEST(UniqueFdTest, NegativeFdMakesAnEmptyOwner) {
   CloseRecorder syscalls;
-  { UniqueFd owner(syscalls, -1); EXPECT_FALSE(owner); }
+  {
+    UniqueFd owner(syscalls, -1);
+    EXPECT_FALSE(owner);
+  }
   EXPECT_TRUE(syscalls.closed.empty());
 }
 
@@ -115,10 +119,12 @@ TEST(UniqueFdTest, OwnWrapsResultOrPassesErrno) {
   CloseRecorder syscalls;
   const int before = testing::CountOpenFds();
   {
-    SysResult<UniqueFd> owned = Own(syscalls, syscalls.Socket(AF_INET, SOCK_STREAM, 0));
+    SysResult<UniqueFd> owned =
+        Own(syscalls, syscalls.Socket(AF_INET, SOCK_STREAM, 0));
     ASSERT_TRUE(owned.ok());
     EXPECT_EQ(testing::CountOpenFds(), before + 1);
-    SysResult<UniqueFd> failed = Own(syscalls, SysResult<int>(SysError{EMFILE}));
+    SysResult<UniqueFd> failed =
+        Own(syscalls, SysResult<int>(SysError{EMFILE}));
     EXPECT_EQ(failed.error(), EMFILE);
   }
   EXPECT_EQ(testing::CountOpenFds(), before);

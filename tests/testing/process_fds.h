@@ -7,8 +7,8 @@
 
 namespace sockfi::testing {
 
-// Returns the open fds of this process, ascending (from /proc/self/fd, without the fd
-// used to read it).
+// Returns the open fds of this process, ascending (from /proc/self/fd, without
+// the fd used to read it).
 std::vector<int> OpenFds();
 
 // Returns the number of open fds of this process.
