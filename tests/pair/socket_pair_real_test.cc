@@ -55,17 +55,8 @@ TEST(SocketPairRealTest, EmfileAtEachFdCreatingStepIsReportedWithNoLeak) {
   for (int fd = first_free; fd < first_free + 3; ++fd) {
     ASSERT_EQ(fcntl(fd, F_GETFD), -1) << "fd table has a hole below " << fd;
   }
-  struct Step {
-    int room;  // fds the process may still open
-    StepError expected;
-  };
-  const std::vector<Step> steps = {
-      {0, {"socket", EMFILE}},  // the listener
-      {1, {"socket", EMFILE}},  // the connecting socket
-      {2, {"accept", EMFILE}},  // the accepted socket
-  };
   const int before = CountOpenFds();
-  for (const Step& step : steps) {
+  for (const FdStep& step : FdCreatingSteps()) {
     for (int family : {AF_INET, AF_INET6}) {
       SCOPED_TRACE(::testing::Message()
                    << "room " << step.room << " family " << family);

@@ -114,16 +114,7 @@ TEST(SocketPairSimTest, FloodEndsInDeadlineExceededAtTheVirtualDeadline) {
 }
 
 TEST(SocketPairSimTest, FdLimitAtEachStepIsReportedWithNoLeak) {
-  struct Step {
-    int room;  // fds the process may still open
-    StepError expected;
-  };
-  const std::vector<Step> steps = {
-      {0, {"socket", EMFILE}},  // the listener
-      {1, {"socket", EMFILE}},  // the connecting socket
-      {2, {"accept", EMFILE}},  // the accepted socket
-  };
-  for (const Step& step : steps) {
+  for (const FdStep& step : FdCreatingSteps()) {
     for (int family : {AF_INET, AF_INET6}) {
       SCOPED_TRACE(::testing::Message()
                    << "room " << step.room << " family " << family);

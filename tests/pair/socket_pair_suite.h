@@ -7,11 +7,14 @@
 #ifndef SOCKFI_TESTS_PAIR_SOCKET_PAIR_SUITE_H_
 #define SOCKFI_TESTS_PAIR_SOCKET_PAIR_SUITE_H_
 
+#include <cerrno>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
+#include "src/sys/step_error.h"
 #include "src/sys/syscalls.h"
 
 namespace sockfi::testing {
@@ -33,6 +36,22 @@ class SocketPairSuite : public ::testing::TestWithParam<PairBackend> {
  private:
   std::unique_ptr<Syscalls> syscalls_;
 };
+
+// One fd-creating step of the emulation, and what it must report when it meets
+// EMFILE: with `room` fds left to the process, the call that needs one more
+// fails.
+struct FdStep {
+  int room;
+  StepError expected;
+};
+
+// Returns the emulation's three fd-creating steps in order: the listener's
+// socket, the connecting socket, the accepted socket.
+inline std::vector<FdStep> FdCreatingSteps() {
+  return {{0, {"socket", EMFILE}},
+          {1, {"socket", EMFILE}},
+          {2, {"accept", EMFILE}}};
+}
 
 inline std::string BackendName(
     const ::testing::TestParamInfo<PairBackend>& info) {
