@@ -1,5 +1,6 @@
 #include "src/check/liveness.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -53,7 +54,10 @@ void CheckLiveness(const RunRecord& record, const LivenessLimits& limits,
       last = nullptr;
       continue;
     }
-    if (event.error_number == 0 || event.error_number == kHangErrno) continue;
+    if (event.error_number == 0 || event.error_number == kHangErrno ||
+        event.error_number == kCutOffErrno) {
+      continue;
+    }
     if (last != nullptr && last->call == event.call && last->fd == event.fd &&
         last->error_number == event.error_number) {
       ++run;
@@ -72,7 +76,10 @@ void CheckLiveness(const RunRecord& record, const LivenessLimits& limits,
     }
   }
 
-  if (static_cast<int>(record.trace.size()) > limits.call_budget) {
+  const bool cut_off = std::any_of(
+      record.trace.begin(), record.trace.end(),
+      [](const TraceEvent& e) { return e.error_number == kCutOffErrno; });
+  if (static_cast<int>(record.trace.size()) > limits.call_budget || cut_off) {
     out->push_back(
         {ViolationKind::kCallBudget,
          absl::StrCat(record.trace.size(), " calls, more than the budget of ",

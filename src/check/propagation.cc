@@ -1,5 +1,6 @@
 #include "src/check/propagation.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -35,6 +36,81 @@ std::string Describe(const TraceEvent& event, const FaultPlan& plan) {
   return PrintRule(plan.faults[event.fault.rule]);
 }
 
+int ErrnoOf(const TraceEvent& event) {
+  return event.fault.kind == FaultKind::kFdLimit ? EMFILE
+                                                 : event.fault.error_number;
+}
+
+// Returns whether the reported error has a cause the routine was right to
+// report: a fatal fault at that step with that errno (the last one, or an
+// earlier one it went on after); a flood, for ETIMEDOUT; a failure the kernel
+// produced by itself (IPv6 disabled; a refused connection read from SO_ERROR,
+// counted as connect); or a retryable fault that kept firing at that step,
+// which a routine may give up on.
+bool Explained(const RunRecord& record, const std::vector<Fired>& fired,
+               bool flooded, const StepError& reported) {
+  const auto matches = [&](CallKind call, int error_number) {
+    return reported.step == CallName(call) &&
+           reported.error_number == error_number;
+  };
+  for (const Fired& f : fired) {
+    if (f.handling == Handling::kPropagate &&
+        matches(f.event->call, ErrnoOf(*f.event))) {
+      return true;
+    }
+  }
+  // Foreign clients connecting again and again (an actor rule with a range, or
+  // a flood of connections that can be accepted, as on the real kernel) are an
+  // attack: giving up at "verify", or at the deadline, is right.
+  int foreign_acts = 0;
+  for (const TraceEvent& event : record.trace) {
+    foreign_acts += event.ActorActed(ActorKind::kForeign) +
+                    event.ActorActed(ActorKind::kImpostor) +
+                    event.ActorActed(ActorKind::kHalfOpen);
+  }
+  if ((foreign_acts > 1 || flooded) &&
+      (reported.step == "verify" || reported.error_number == ETIMEDOUT)) {
+    return true;
+  }
+  if (reported.error_number == ETIMEDOUT) {
+    if (flooded) return true;
+    // A send or recv failed "after" moving bytes (adversarial): the bytes are
+    // lost, and waiting for them until the deadline is all a routine can do.
+    for (const Fired& f : fired) {
+      if ((f.event->call == CallKind::kSend ||
+           f.event->call == CallKind::kRecv) &&
+          f.event->fault.kind == FaultKind::kErrno &&
+          f.event->fault.timing == Timing::kAfter) {
+        return true;
+      }
+    }
+  }
+  for (const TraceEvent& event : record.trace) {
+    if (event.fault.injected()) continue;
+    if (event.error_number != 0 && event.error_number != kHangErrno &&
+        matches(event.call, event.error_number)) {
+      return true;
+    }
+    if (event.call == CallKind::kGetSockOpt && event.error_number == 0 &&
+        event.value != 0 && matches(CallKind::kConnect, event.value)) {
+      return true;
+    }
+  }
+  for (const Fired& f : fired) {
+    if (f.handling != Handling::kRetry ||
+        !matches(f.event->call, f.event->fault.error_number)) {
+      continue;
+    }
+    int times = 0;
+    for (const Fired& g : fired) {
+      times += g.event->call == f.event->call &&
+               g.event->fault.error_number == f.event->fault.error_number;
+    }
+    if (times >= 2) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
@@ -63,7 +139,7 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
   }
   bool flooded = false;
   for (const TraceEvent& event : record.trace) {
-    flooded |= event.actor_acted && event.actor == ActorKind::kFlood;
+    flooded |= event.ActorActed(ActorKind::kFlood);
   }
 
   if (record.status.ok()) {
@@ -78,8 +154,9 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
   }
 
   const std::optional<StepError> reported = GetStepError(record.status);
-  if (reported.has_value() && reported->error_number == kHangErrno) {
-    return;  // the liveness oracle reports hangs
+  if (reported.has_value() && (reported->error_number == kHangErrno ||
+                               reported->error_number == kCutOffErrno)) {
+    return;  // the liveness oracle reports hangs and runaway runs
   }
   if (!reported.has_value()) {
     out->push_back({ViolationKind::kWrongStep,
@@ -87,20 +164,19 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
                                  record.status.ToString())});
     return;
   }
+  if (Explained(record, fired, flooded, *reported)) return;
   const std::string said = absl::StrCat(ErrnoName(reported->error_number),
                                         " at \"", reported->step, "\"");
   if (fatal != nullptr) {
     const TraceEvent& cause = *fatal->event;
-    const int expected = cause.fault.kind == FaultKind::kFdLimit
-                             ? EMFILE
-                             : cause.fault.error_number;
+    const int expected = ErrnoOf(cause);
     if (reported->error_number != expected) {
       out->push_back(
           {ViolationKind::kWrongErrno,
            absl::StrCat("reported ", said, "; ", Describe(cause, record.plan),
                         " should surface as ", ErrnoName(expected), " at \"",
                         CallName(cause.call), "\"")});
-    } else if (reported->step != CallName(cause.call)) {
+    } else {
       out->push_back(
           {ViolationKind::kWrongStep,
            absl::StrCat("reported ", said, "; ", Describe(cause, record.plan),
@@ -108,26 +184,15 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
     }
     return;
   }
-  if (flooded && reported->error_number == ETIMEDOUT) return;
-  // A routine may give up on a retryable fault that keeps firing at the same
-  // call.
-  for (const Fired& f : fired) {
-    if (f.handling != Handling::kRetry) continue;
-    int times = 0;
-    for (const Fired& g : fired) {
-      times += g.event->call == f.event->call &&
-               g.event->fault.error_number == f.event->fault.error_number;
-    }
-    if (times >= 2 && reported->step == CallName(f.event->call) &&
-        reported->error_number == f.event->fault.error_number) {
-      return;
-    }
-  }
   std::string why = "no fault fired";
   if (!fired.empty()) {
     std::vector<std::string> names;
-    for (const Fired& f : fired)
-      names.push_back(Describe(*f.event, record.plan));
+    for (const Fired& f : fired) {
+      std::string name = Describe(*f.event, record.plan);
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(std::move(name));
+      }
+    }
     why = absl::StrCat("only retryable or ignorable faults fired (",
                        absl::StrJoin(names, ", "), ")");
   }

@@ -1,13 +1,19 @@
 // The propagation oracle: the routine's outcome must be what the faults that
 // fired, read through the errno catalog, imply.
 //
-// Expected outcome: if a fault the catalog marks "propagate" fired (or the
-// plan's fdlimit refused an fd), the last such fault's errno at its step —
-// unless the routine got past it (the same call on the same fd succeeded later)
-// or recovered with a working pair, which is fine. Faults marked "retry" must
-// not end the run (a routine may give up on one only after it fired
-// repeatedly); faults marked "ignore" (close) must never be reported in place
-// of the outcome. A flood may end the run with ETIMEDOUT at any step.
+// Success is right when the pair works (the routine got past whatever fired).
+// An error is right when it names a cause the routine was right to report, at
+// its step with its errno: a fault the catalog marks "propagate" (or the plan's
+// fdlimit refusing an fd); at "verify" or for ETIMEDOUT, foreign clients that
+// kept connecting; for ETIMEDOUT, a flood or bytes lost by a send or
+// recv that failed after moving them (adversarial); a failure the kernel gave
+// by itself (IPv6 disabled; a connection refused, read from SO_ERROR, counts as
+// "connect"); or a "retry" fault that kept firing at that step, which a routine
+// may give up on. Faults marked "ignore" (close) must never be reported in
+// place of the outcome. Anything else is a violation: judged against the last
+// propagate fault the routine did not get past (the same call on the same fd
+// succeeding later gets it past), if any — wrong errno or wrong step — else an
+// unexpected error.
 
 #ifndef SOCKFI_SRC_CHECK_PROPAGATION_H_
 #define SOCKFI_SRC_CHECK_PROPAGATION_H_

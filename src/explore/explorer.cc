@@ -47,9 +47,11 @@ std::vector<std::pair<std::string, std::string>> FiredLabels(
       labels.emplace_back(std::string(CallName(event.call)),
                           "EMFILE (fdlimit)");
     }
-    if (event.actor_acted) {
-      labels.emplace_back(std::string(CallName(event.call)),
-                          std::string(ActorName(event.actor)));
+    for (ActorKind actor : kAllActorKinds) {
+      if (event.ActorActed(actor)) {
+        labels.emplace_back(std::string(CallName(event.call)),
+                            std::string(ActorName(actor)));
+      }
     }
   }
   for (size_t i = 0; i < plan.faults.size(); ++i) {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "src/explore/shell_quote.h"
 
 namespace sockfi {
 namespace {
@@ -36,19 +37,6 @@ std::string JsonString(absl::string_view text) {
     }
   }
   return out + "\"";
-}
-
-// Returns `text` quoted for a POSIX shell, between single quotes.
-std::string ShellQuote(absl::string_view text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
 }
 
 }  // namespace

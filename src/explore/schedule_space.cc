@@ -25,6 +25,19 @@ bool ConditionHolds(const CatalogEntry& entry, const TraceEvent& event) {
   return false;
 }
 
+// Returns false for the two adversarial timings that no correct routine could
+// survive, which are not worth exploring: a close that fails "before" keeps its
+// fd (only a retry, a bug on Linux, would not leak it), and a send or recv that
+// fails "after" moving bytes loses or repeats them (Linux returns a short count
+// instead).
+bool Survivable(CallKind call, Timing timing) {
+  if (call == CallKind::kClose) return timing == Timing::kAfter;
+  if (call == CallKind::kSend || call == CallKind::kRecv) {
+    return timing == Timing::kBefore;
+  }
+  return true;
+}
+
 // Returns the most fds the run held at once.
 uint32_t MostFdsHeld(const Trace& trace) {
   int open = 0;
@@ -118,23 +131,23 @@ std::vector<Atom> CandidateAtoms(const Trace& trace, bool with_fd_limits,
       if (entry.persistent) {
         atoms.Add(ErrnoRule(event, entry.error_number, std::nullopt, true));
       }
-      if (options.adversarial && event.call != CallKind::kClose) {
+      if (options.adversarial) {
         const Timing other =
             entry.timing == Timing::kBefore ? Timing::kAfter : Timing::kBefore;
-        atoms.Add(ErrnoRule(event, entry.error_number, other, false));
+        if (Survivable(event.call, other)) {
+          atoms.Add(ErrnoRule(event, entry.error_number, other, false));
+        }
       }
     }
     if (options.adversarial) {
       for (int error_number : kAdversarialErrnos) {
-        if (options.catalog->Find(event.call, error_number) != nullptr)
+        if (options.catalog->Find(event.call, error_number) != nullptr) {
           continue;
+        }
         for (Timing timing : {Timing::kBefore, Timing::kAfter}) {
-          // A close that fails "before" keeps the fd, and the only way not to
-          // leak it is to retry close, which is a bug on Linux: not worth
-          // exploring.
-          if (event.call == CallKind::kClose && timing == Timing::kBefore)
-            continue;
-          atoms.Add(ErrnoRule(event, error_number, timing, false));
+          if (Survivable(event.call, timing)) {
+            atoms.Add(ErrnoRule(event, error_number, timing, false));
+          }
         }
       }
     }
@@ -147,8 +160,7 @@ std::vector<Atom> CandidateAtoms(const Trace& trace, bool with_fd_limits,
       atoms.Add(rule);
     }
     if (event.call == CallKind::kListen && event.error_number == 0) {
-      for (ActorKind actor : {ActorKind::kForeign, ActorKind::kImpostor,
-                              ActorKind::kHalfOpen, ActorKind::kFlood}) {
+      for (ActorKind actor : kAllActorKinds) {
         if (actor == ActorKind::kHalfOpen && !options.half_open) continue;
         atoms.Add(ActorRule{
             actor, CallKind::kListen, {event.occurrence, event.occurrence}});

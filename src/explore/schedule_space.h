@@ -43,9 +43,10 @@ FaultPlan PlanOf(const std::vector<Atom>& atoms);
 std::vector<Atom> AtomsOf(const FaultPlan& plan);
 
 struct ScheduleSpaceOptions {
-  // Add errnos and timings Linux could not produce (but never a close that
-  // keeps its fd: surviving that takes retrying close, which is wrong on
-  // Linux).
+  // Add errnos and timings Linux could not produce — but not the two no
+  // correct routine could survive: a close that keeps its fd (only a retry,
+  // wrong on Linux, would not leak it) and a send or recv that fails after
+  // moving bytes (they are lost or sent twice).
   bool adversarial = false;
   bool half_open = true;  // the backend can make half-open clients
   const ErrnoCatalog* catalog = &ErrnoCatalog::Linux();

@@ -70,6 +70,14 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
   event.arg2 = arg2;
   event.nonblocking = nonblocking;
 
+  if (next_index_ > options_.call_budget && call != CallKind::kClose) {
+    event.fault.kind = FaultKind::kCutOff;
+    event.fault.error_number = kCutOffErrno;
+    event.fault.timing = Timing::kBefore;
+    *fault = event.fault;  // fails the call, but is no fault of the plan's
+    trace_.push_back(std::move(event));
+    return trace_.size() - 1;
+  }
   for (size_t i = 0; i < plan_.faults.size(); ++i) {
     const FaultRule& rule = plan_.faults[i];
     if (rule.call != call || !rule.when.Contains(event.occurrence)) continue;
@@ -192,8 +200,7 @@ void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
     }
     absl::MutexLock lock(&mu_);
     TraceEvent& event = trace_[index];
-    event.actor = rule.actor;
-    event.actor_acted = acted.ok();
+    if (acted.ok()) event.actors |= 1u << static_cast<int>(rule.actor);
     if (!acted.ok()) {
       event.note = absl::StrCat(ActorName(rule.actor),
                                 " did not act: ", acted.message());

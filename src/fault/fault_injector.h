@@ -37,6 +37,10 @@ struct InjectorOptions {
   // Performs the plan's actor rules; must outlive the injector. When null,
   // actor rules are noted in the trace as not performed.
   HostActors* actors = nullptr;
+  // Calls after which the run is cut off: every further call but close fails
+  // with kCutOffErrno (ECUTOFF) without reaching the backend, so a routine that
+  // loops forever unwinds instead of running out of memory.
+  uint32_t call_budget = 20000;
 };
 
 class FaultInjector final : public Syscalls {

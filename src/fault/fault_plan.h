@@ -86,6 +86,10 @@ enum class ActorKind : uint8_t {
   kFlood,     // keeps the listener's accept queue full from then on
 };
 
+inline constexpr ActorKind kAllActorKinds[] = {
+    ActorKind::kForeign, ActorKind::kImpostor, ActorKind::kHalfOpen,
+    ActorKind::kFlood};
+
 absl::string_view ActorName(ActorKind actor);
 
 struct ActorRule {

@@ -64,6 +64,8 @@ std::string FormatFault(const TraceEvent& event) {
       return absl::StrCat("suppressed: ", event.note);
     case FaultKind::kMissed:
       return absl::StrCat("missed: ", event.note);
+    case FaultKind::kCutOff:
+      return "cut off (call budget)";
   }
   return "?";
 }
@@ -101,8 +103,10 @@ std::string FormatResult(const TraceEvent& event) {
   if (event.call == CallKind::kAccept && event.error_number == 0) {
     absl::StrAppend(&result, " from ", event.address.ToString());
   }
-  if (event.actor_acted) {
-    absl::StrAppend(&result, "; then ", ActorName(event.actor), " acts");
+  for (ActorKind actor : kAllActorKinds) {
+    if (event.ActorActed(actor)) {
+      absl::StrAppend(&result, "; then ", ActorName(actor), " acts");
+    }
   }
   if (!event.note.empty() && event.fault.kind == FaultKind::kNone) {
     absl::StrAppend(&result, " (", event.note, ")");

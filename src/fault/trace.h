@@ -28,6 +28,7 @@ enum class FaultKind : uint8_t {
   kSuppressed,  // a rule matched but Linux could not fail this call that way
                 // (e.g. EAGAIN on a blocking socket); nothing was injected
   kMissed,  // an "after" rule matched but the real call failed on its own first
+  kCutOff,  // the run was past its call budget: the call failed with ECUTOFF
 };
 
 struct FiredFault {
@@ -66,9 +67,12 @@ struct TraceEvent {
   FiredFault fault;
   int error_number = 0;  // what the routine saw: 0 for success
   int64_t value = 0;     // bytes moved, poll's ready count, SO_ERROR's value
-  ActorKind actor = ActorKind::kForeign;
-  bool actor_acted = false;  // an actor rule fired after this call
-  std::string note;          // why a fault was suppressed or an actor failed
+  // The actors that acted right after this call: bit 1 << ActorKind for each.
+  uint8_t actors = 0;
+  bool ActorActed(ActorKind actor) const {
+    return (actors & (1u << static_cast<int>(actor))) != 0;
+  }
+  std::string note;  // why a fault was suppressed or an actor failed
 };
 
 using Trace = std::vector<TraceEvent>;

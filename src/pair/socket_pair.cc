@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -24,6 +25,9 @@ constexpr size_t kTokenSize = 16;
 // Accepted connections that may wait at once for the token (token-only
 // checking).
 constexpr size_t kMaxCandidates = 8;
+// Foreign connections rejected in one call before giving up: past this many,
+// someone is flooding our listener and waiting out the deadline helps nobody.
+constexpr int kMaxForeignConnections = 64;
 // Connecting sockets tried when our connection dies before it is accepted.
 constexpr int kMaxConnectAttempts = 4;
 // Wake-ups in a row where poll said "ready" and the call still failed with a
@@ -131,6 +135,15 @@ class LoopbackPairBuilder {
   absl::Status Stall(absl::string_view step, int error_number);
   void Progress() { stalls_ = 0; }
   absl::Status DeadlineError(absl::string_view step) const;
+  // Counts one more foreign connection rejected; returns ECONNABORTED at
+  // "verify" past kMaxForeignConnections.
+  absl::Status RejectForeign();
+  // Returns the error for giving up once our connection was lost
+  // kMaxConnectAttempts times: the last accept or recv error that took a
+  // connection, if there was one (it explains the losses), else `error_number`
+  // at `step`, the call that saw the loss.
+  absl::Status LostConnectionError(absl::string_view step,
+                                   int error_number) const;
   absl::string_view WaitingStep() const;
 
   const PairOptions& options_;
@@ -152,6 +165,12 @@ class LoopbackPairBuilder {
   int stalls_ = 0;
   bool polled_ = false;  // whether the events being handled came from poll
   int foreign_rejected_ = 0;
+  // The last accept error that took a queued connection, or recv error that
+  // made a candidate go: what probably lost our connection.
+  struct {
+    const char* step = "";
+    int error_number = 0;
+  } loss_cause_;
 };
 
 absl::StatusOr<SocketPair> LoopbackPairBuilder::Build() {
@@ -317,9 +336,9 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
         // again.
         error_number = ENOTCONN;
       }
-      if (IsConnectionLost(error_number) &&
-          connect_attempts_ < kMaxConnectAttempts) {
-        return StartConnect();
+      if (IsConnectionLost(error_number)) {
+        if (connect_attempts_ < kMaxConnectAttempts) return StartConnect();
+        return LostConnectionError("connect", error_number);
       }
       return StepErrorStatus("connect", error_number);
     }
@@ -341,8 +360,7 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
     if (!pending.ok()) return StepErrorStatus("getsockopt", pending.error());
     const int error_number = *pending != 0 ? *pending : ECONNRESET;
     if (connect_attempts_ < kMaxConnectAttempts) return StartConnect();
-    return StepErrorStatus("connect", error_number,
-                           "our connection was lost before it was accepted");
+    return LostConnectionError("connect", error_number);
   }
   if (check_token_ && token_sent_ < kTokenSize && (revents & POLLOUT) != 0) {
     SysResult<size_t> sent = syscalls_.Send(
@@ -352,9 +370,9 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
       if (sent.error() == EAGAIN || sent.error() == EINTR) {
         return Stall("send", sent.error());
       }
-      if (IsConnectionLost(sent.error()) && !accepted_.valid() &&
-          connect_attempts_ < kMaxConnectAttempts) {
-        return StartConnect();
+      if (IsConnectionLost(sent.error()) && !accepted_.valid()) {
+        if (connect_attempts_ < kMaxConnectAttempts) return StartConnect();
+        return LostConnectionError("send", sent.error());
       }
       return StepErrorStatus("send", sent.error());
     }
@@ -370,6 +388,10 @@ absl::Status LoopbackPairBuilder::OnListenerReadable() {
       syscalls_.Accept4(listener_.get(), flags);
   if (!accepted.ok()) {
     if (IsRetryableAcceptError(accepted.error())) {
+      // Besides EAGAIN and EINTR these took a queued connection, maybe ours.
+      if (accepted.error() != EAGAIN && accepted.error() != EINTR) {
+        loss_cause_ = {"accept", accepted.error()};
+      }
       return Stall("accept", accepted.error());
     }
     return StepErrorStatus("accept", accepted.error());
@@ -377,16 +399,22 @@ absl::Status LoopbackPairBuilder::OnListenerReadable() {
   UniqueFd fd(syscalls_, accepted->fd);
   Progress();
   if (check_addresses_ && accepted->peer != client_address_) {
-    ++foreign_rejected_;  // not ours: fd closes here
-    return absl::OkStatus();
+    return RejectForeign();  // not ours: fd closes here
   }
   if (!check_token_) {
     accepted_ = std::move(fd);
     return absl::OkStatus();
   }
   if (candidates_.size() == kMaxCandidates) {
-    ++foreign_rejected_;  // the oldest has had the longest to send the token
-    candidates_.erase(candidates_.begin());
+    // Make room: the oldest silent one has had the longest to send the token;
+    // one that sent a right prefix of it may be ours and stays.
+    auto silent =
+        std::find_if(candidates_.begin(), candidates_.end(),
+                     [](const Candidate& c) { return c.received == 0; });
+    candidates_.erase(silent != candidates_.end() ? silent
+                                                  : candidates_.begin());
+    absl::Status rejected = RejectForeign();
+    if (!rejected.ok()) return rejected;
   }
   candidates_.push_back(Candidate{std::move(fd)});
   // On loopback the token has usually arrived already: look before waiting.
@@ -408,8 +436,14 @@ absl::Status LoopbackPairBuilder::OnCandidateReadable(size_t index) {
   Progress();
   if (received.ok() && *received > 0) {
     candidate.received += *received;
-    if (candidate.received < kTokenSize) return absl::OkStatus();
-    if (candidate.bytes == token_) {
+    // A wrong byte gives a stranger away at once.
+    const bool right_so_far = std::equal(
+        candidate.bytes.begin(), candidate.bytes.begin() + candidate.received,
+        token_.begin());
+    if (right_so_far && candidate.received < kTokenSize) {
+      return absl::OkStatus();
+    }
+    if (right_so_far) {
       accepted_ = std::move(candidate.fd);
       candidates_.erase(candidates_.begin() + index);
       return absl::OkStatus();
@@ -417,10 +451,10 @@ absl::Status LoopbackPairBuilder::OnCandidateReadable(size_t index) {
   }
   // EOF, a receive error or a wrong token: a foreign connection (ours cannot
   // fail this way while its client is healthy; if it did die, the client sees
-  // it too).
-  ++foreign_rejected_;
+  // it too, and a receive error is the best explanation).
+  if (!received.ok()) loss_cause_ = {"recv", received.error()};
   candidates_.erase(candidates_.begin() + index);
-  return absl::OkStatus();
+  return RejectForeign();
 }
 
 absl::Status LoopbackPairBuilder::EchoToken() {
@@ -501,19 +535,46 @@ absl::Status LoopbackPairBuilder::PollUntilDeadline(absl::Span<pollfd> fds,
                                                     absl::string_view step,
                                                     int* ready) {
   *ready = 0;
-  const absl::Duration remaining = deadline_ - syscalls_.Now();
+  const absl::Time before = syscalls_.Now();
+  const absl::Duration remaining = deadline_ - before;
   if (remaining <= absl::ZeroDuration()) return DeadlineError(step);
   // Round up, so that a poll that times out ends past the deadline.
   const int64_t timeout_ms = absl::ToInt64Milliseconds(
       remaining + absl::Milliseconds(1) - absl::Nanoseconds(1));
   SysResult<int> polled = syscalls_.Poll(fds, static_cast<int>(timeout_ms));
   if (!polled.ok()) {
-    // A signal: poll did wait, so this is no spin; look again.
-    if (polled.error() == EINTR) return absl::OkStatus();
-    return StepErrorStatus("poll", polled.error());
+    if (polled.error() != EINTR) return StepErrorStatus("poll", polled.error());
+    // A signal: look again. A poll that waited is no spin, however many signals
+    // come; one that returned at once, with no time passing, is.
+    if (syscalls_.Now() == before) return Stall("poll", EINTR);
+    return absl::OkStatus();
   }
   *ready = *polled;
   return absl::OkStatus();
+}
+
+absl::Status LoopbackPairBuilder::RejectForeign() {
+  if (++foreign_rejected_ <= kMaxForeignConnections) return absl::OkStatus();
+  return StepErrorStatus(
+      "verify", ECONNABORTED,
+      absl::StrCat("more than ", kMaxForeignConnections,
+                   " foreign connections to our listener in one call: someone "
+                   "is flooding it"));
+}
+
+absl::Status LoopbackPairBuilder::LostConnectionError(absl::string_view step,
+                                                      int error_number) const {
+  if (loss_cause_.error_number != 0) {
+    return StepErrorStatus(
+        loss_cause_.step, loss_cause_.error_number,
+        absl::StrCat("our connection was lost ", kMaxConnectAttempts,
+                     " times, the last failing ", loss_cause_.step,
+                     " took it"));
+  }
+  return StepErrorStatus(
+      step, error_number,
+      absl::StrCat("our connection was lost ", kMaxConnectAttempts,
+                   " times before it was accepted"));
 }
 
 absl::Status LoopbackPairBuilder::Stall(absl::string_view step,

@@ -16,7 +16,8 @@
 //     accept are retried after poll (never in a busy loop); EMFILE, ENFILE,
 //     ENOBUFS, ENOMEM and the rest are returned;
 //   - a connection that is not ours (another local process connecting first,
-//     CVE-2024-3219) is recognised, closed, and accepting goes on;
+//     CVE-2024-3219) is recognised, closed, and accepting goes on (past 64 in
+//     one call the listener is under attack: ECONNABORTED at "verify");
 //   - if our own connection dies before it is accepted (reset, refused by a
 //   full queue),
 //     a new connecting socket is tried, a few times at most;

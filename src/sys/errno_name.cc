@@ -148,6 +148,7 @@ constexpr ErrnoEntry kErrnos[] = {
     {ENOTRECOVERABLE, "ENOTRECOVERABLE"},
     {ERFKILL, "ERFKILL"},
     {EHWPOISON, "EHWPOISON"},
+    {kCutOffErrno, "ECUTOFF"},
     {kHangErrno, "EHANG"},
 };
 
@@ -179,9 +180,10 @@ std::optional<int> ErrnoFromName(absl::string_view name) {
 
 std::string DescribeErrno(int error_number) {
   // strerrordesc_np (glibc 2.32) is thread-safe and ignores the locale.
-  const char* description = error_number == kHangErrno
-                                ? "Simulated call would block forever"
-                                : strerrordesc_np(error_number);
+  const char* description =
+      error_number == kHangErrno     ? "Simulated call would block forever"
+      : error_number == kCutOffErrno ? "Run cut off past its call budget"
+                                     : strerrordesc_np(error_number);
   return absl::StrCat(description != nullptr ? description : "Unknown error",
                       " [", ErrnoName(error_number), "]");
 }

@@ -16,6 +16,10 @@ namespace sockfi {
 // real errno.
 inline constexpr int kHangErrno = 4095;
 
+// Not a Linux errno: what every call but close returns once a run has made more
+// calls than its budget (FaultInjector's runaway guard). Named "ECUTOFF".
+inline constexpr int kCutOffErrno = 4094;
+
 // Returns the symbolic name of `error_number` ("EAGAIN" for EAGAIN ==
 // EWOULDBLOCK), or "errno N" when Linux has no name for it.
 std::string ErrnoName(int error_number);

@@ -244,7 +244,8 @@ TEST_P(FaultInjectorTest, ForeignClientActsRightAfterListen) {
   bool acted = false;
   int accepts = 0;
   for (const TraceEvent& event : trace) {
-    acted |= event.call == CallKind::kListen && event.actor_acted;
+    acted |= event.call == CallKind::kListen &&
+             event.ActorActed(ActorKind::kForeign);
     accepts += event.call == CallKind::kAccept && event.error_number == 0;
   }
   EXPECT_TRUE(acted);
@@ -259,10 +260,11 @@ INSTANTIATE_TEST_SUITE_P(Backends, FaultInjectorTest,
                          });
 
 // The flood fills the queue before listen returns, so our SYN is dropped and
-// only retransmitted after 1 s, past the deadline. (Whether a real flood
-// outpaces a routine that keeps draining the queue for longer is a race; the
-// simulated kernel's flood keeps the queue full for good.)
-TEST(FaultInjectorRealTest, FloodFillsTheQueueSoTheDeadlinePasses) {
+// only retransmitted after 1 s, past the deadline; meanwhile the flood's fresh
+// connections are rejected one by one, and past 64 the emulation gives up
+// early. Either way no pair comes out and nothing leaks. (The simulated
+// kernel's flood keeps the queue full with connections accept never returns.)
+TEST(FaultInjectorRealTest, FloodEndsTheCallWithoutAPair) {
   RealSyscalls real;
   const int before = testing::CountOpenFds();
   {
@@ -272,9 +274,11 @@ TEST(FaultInjectorRealTest, FloodFillsTheQueueSoTheDeadlinePasses) {
     PairOptions options;
     options.timeout = absl::Milliseconds(300);
     absl::StatusOr<SocketPair> pair = MakeSocketPair(options, injector);
-    EXPECT_EQ(pair.status().code(), absl::StatusCode::kDeadlineExceeded)
+    const std::optional<StepError> error = GetStepError(pair.status());
+    ASSERT_TRUE(error.has_value()) << pair.status();
+    EXPECT_TRUE(*error == (StepError{"connect", ETIMEDOUT}) ||
+                *error == (StepError{"verify", ECONNABORTED}))
         << pair.status();
-    EXPECT_EQ(GetStepError(pair.status()), (StepError{"connect", ETIMEDOUT}));
   }
   EXPECT_EQ(testing::CountOpenFds(), before);
 }
