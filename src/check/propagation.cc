@@ -47,8 +47,19 @@ int ErrnoOf(const TraceEvent& event) {
 // produced by itself (IPv6 disabled; a refused connection read from SO_ERROR,
 // counted as connect); or a retryable fault that kept firing at that step,
 // which a routine may give up on.
+// Returns whether the routine tried to get past `fault`: after it, it made a
+// call other than close (a wait, a retry, a new connection), not just cleaned
+// up.
+bool WentOnAfter(const RunRecord& record, const TraceEvent& fault) {
+  const size_t after = static_cast<size_t>(&fault - record.trace.data()) + 1;
+  for (size_t i = after; i < record.trace.size(); ++i) {
+    if (record.trace[i].call != CallKind::kClose) return true;
+  }
+  return false;
+}
+
 bool Explained(const RunRecord& record, const std::vector<Fired>& fired,
-               bool flooded, const StepError& reported) {
+               const StepError& reported) {
   const auto matches = [&](CallKind call, int error_number) {
     return reported.step == CallName(call) &&
            reported.error_number == error_number;
@@ -59,30 +70,22 @@ bool Explained(const RunRecord& record, const std::vector<Fired>& fired,
       return true;
     }
   }
-  // Foreign clients connecting again and again (an actor rule with a range, or
-  // a flood of connections that can be accepted, as on the real kernel) are an
-  // attack: giving up at "verify", or at the deadline, is right.
-  int foreign_acts = 0;
-  for (const TraceEvent& event : record.trace) {
-    foreign_acts += event.ActorActed(ActorKind::kForeign) +
-                    event.ActorActed(ActorKind::kImpostor) +
-                    event.ActorActed(ActorKind::kHalfOpen);
-  }
-  if ((foreign_acts > 1 || flooded) &&
+  // Other processes connecting (foreign clients take queue slots, a flood
+  // fills the queue, a storm of them is an attack) explain giving up at
+  // "verify" or at the deadline.
+  bool actors_acted = false;
+  for (const TraceEvent& event : record.trace)
+    actors_acted |= event.actors != 0;
+  if (actors_acted &&
       (reported.step == "verify" || reported.error_number == ETIMEDOUT)) {
     return true;
   }
+  // A deadline is a fair end for a routine that was still working on getting
+  // past a fault (a retry, a new connection, bytes that never came) when time
+  // ran out.
   if (reported.error_number == ETIMEDOUT) {
-    if (flooded) return true;
-    // A send or recv failed "after" moving bytes (adversarial): the bytes are
-    // lost, and waiting for them until the deadline is all a routine can do.
     for (const Fired& f : fired) {
-      if ((f.event->call == CallKind::kSend ||
-           f.event->call == CallKind::kRecv) &&
-          f.event->fault.kind == FaultKind::kErrno &&
-          f.event->fault.timing == Timing::kAfter) {
-        return true;
-      }
+      if (WentOnAfter(record, *f.event)) return true;
     }
   }
   for (const TraceEvent& event : record.trace) {
@@ -101,12 +104,25 @@ bool Explained(const RunRecord& record, const std::vector<Fired>& fired,
         !matches(f.event->call, f.event->fault.error_number)) {
       continue;
     }
-    int times = 0;
-    for (const Fired& g : fired) {
-      times += g.event->call == f.event->call &&
-               g.event->fault.error_number == f.event->fault.error_number;
+    // A routine may give up on a retryable fault once it has tried to get
+    // past it. Giving up at once is the bug.
+    if (WentOnAfter(record, *f.event)) return true;
+  }
+  // A fault that took a queued connection (accept failing "after") resets the
+  // client of that connection: the reset may surface on the client's side.
+  const bool reset_surfaces =
+      (reported.step == "connect" || reported.step == "send" ||
+       reported.step == "recv") &&
+      (reported.error_number == ECONNRESET || reported.error_number == EPIPE ||
+       reported.error_number == ECONNABORTED);
+  if (reset_surfaces) {
+    for (const Fired& f : fired) {
+      if (f.event->call == CallKind::kAccept &&
+          f.event->fault.kind == FaultKind::kErrno &&
+          f.event->fault.timing == Timing::kAfter) {
+        return true;
+      }
     }
-    if (times >= 2) return true;
   }
   return false;
 }
@@ -137,10 +153,6 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
     }
     if (!recovered) fatal = &f;
   }
-  bool flooded = false;
-  for (const TraceEvent& event : record.trace) {
-    flooded |= event.ActorActed(ActorKind::kFlood);
-  }
 
   if (record.status.ok()) {
     if (fatal != nullptr && !pair_works) {
@@ -164,7 +176,7 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
                                  record.status.ToString())});
     return;
   }
-  if (Explained(record, fired, flooded, *reported)) return;
+  if (Explained(record, fired, *reported)) return;
   const std::string said = absl::StrCat(ErrnoName(reported->error_number),
                                         " at \"", reported->step, "\"");
   if (fatal != nullptr) {

@@ -3,17 +3,21 @@
 //
 // Success is right when the pair works (the routine got past whatever fired).
 // An error is right when it names a cause the routine was right to report, at
-// its step with its errno: a fault the catalog marks "propagate" (or the plan's
-// fdlimit refusing an fd); at "verify" or for ETIMEDOUT, foreign clients that
-// kept connecting; for ETIMEDOUT, a flood or bytes lost by a send or
-// recv that failed after moving them (adversarial); a failure the kernel gave
-// by itself (IPv6 disabled; a connection refused, read from SO_ERROR, counts as
-// "connect"); or a "retry" fault that kept firing at that step, which a routine
-// may give up on. Faults marked "ignore" (close) must never be reported in
-// place of the outcome. Anything else is a violation: judged against the last
-// propagate fault the routine did not get past (the same call on the same fd
-// succeeding later gets it past), if any — wrong errno or wrong step — else an
-// unexpected error.
+// its step with its errno:
+//   - a fault the catalog marks "propagate" (or the plan's fdlimit refusing an
+//     fd);
+//   - a failure the kernel gave by itself (IPv6 disabled; a connection refused,
+//     read from SO_ERROR, counts as "connect");
+//   - a "retry" fault the routine tried to get past (it made a call other than
+//     close afterwards) before giving up — giving up at once is the bug;
+//   - for a reset seen by the client side, an accept fault that took its
+//     connection ("after");
+//   - at "verify" or for ETIMEDOUT, other processes that connected (actors);
+//   - for ETIMEDOUT, any fault the routine was still working past.
+// Faults marked "ignore" (close) never explain an error. Anything else is a
+// violation: judged against the last propagate fault the routine did not get
+// past (the same call on the same fd succeeding later gets it past), if any —
+// wrong errno or wrong step — else an unexpected error.
 
 #ifndef SOCKFI_SRC_CHECK_PROPAGATION_H_
 #define SOCKFI_SRC_CHECK_PROPAGATION_H_

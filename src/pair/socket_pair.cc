@@ -160,6 +160,7 @@ class LoopbackPairBuilder {
   bool connected_ = false;
   size_t token_sent_ = 0;
   int connect_attempts_ = 0;
+  int connect_result_ = 0;  // the errno of this attempt's connect, 0 if none
   std::vector<Candidate> candidates_;
   UniqueFd accepted_;
   int stalls_ = 0;
@@ -249,6 +250,7 @@ absl::Status LoopbackPairBuilder::StartConnect() {
   ++connect_attempts_;
   connected_ = false;
   token_sent_ = 0;
+  loss_cause_ = {};  // only what happens to this attempt can explain its loss
   (void)client_.Close();  // a previous attempt's socket, if any
   const int cloexec = options_.type & SOCK_CLOEXEC;
   SysResult<UniqueFd> client =
@@ -259,6 +261,7 @@ absl::Status LoopbackPairBuilder::StartConnect() {
   client_ = std::move(*client);
 
   SysStatus connecting = syscalls_.Connect(client_.get(), listen_address_);
+  connect_result_ = connecting.error();
   // POSIX: an interrupted connect goes on asynchronously; some systems connect
   // at once.
   if (!connecting.ok() && connecting.error() != EINPROGRESS &&
@@ -338,7 +341,11 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
       }
       if (IsConnectionLost(error_number)) {
         if (connect_attempts_ < kMaxConnectAttempts) return StartConnect();
-        return LostConnectionError("connect", error_number);
+        // No attempt under way: what connect said explains it best.
+        return LostConnectionError(
+            "connect", error_number == ENOTCONN && connect_result_ != 0
+                           ? connect_result_
+                           : error_number);
       }
       return StepErrorStatus("connect", error_number);
     }
@@ -413,6 +420,9 @@ absl::Status LoopbackPairBuilder::OnListenerReadable() {
                      [](const Candidate& c) { return c.received == 0; });
     candidates_.erase(silent != candidates_.end() ? silent
                                                   : candidates_.begin());
+    // If the one let go was ours after all (its token held up), too many
+    // strangers are why.
+    loss_cause_ = {"verify", ECONNABORTED};
     absl::Status rejected = RejectForeign();
     if (!rejected.ok()) return rejected;
   }
