@@ -14,15 +14,17 @@ namespace {}  // namespace
 
 FaultInjector::FaultInjector(Syscalls& inner, FaultPlan plan,
                              InjectorOptions options)
-    : inner_(inner), plan_(std::move(plan)), options_(options) {}
+    : inner_(inner), plan_(std::move(plan)), options_(options) {
+  trace_.reserve(64);  // a socketpair emulation makes a few dozen calls
+}
 
 Trace FaultInjector::trace() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return trace_;
 }
 
 Trace FaultInjector::TakeTrace() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   Trace taken = std::move(trace_);
   trace_.clear();
   return taken;
@@ -44,7 +46,7 @@ bool FaultInjector::IsNonBlocking(int fd) {
 
 bool FaultInjector::NonBlocking(int fd, int flags) {
   if ((flags & MSG_DONTWAIT) != 0) return true;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return IsNonBlocking(fd);
 }
 
@@ -59,7 +61,7 @@ uint32_t FaultInjector::ThreadIndex() {
 
 size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
                             bool nonblocking, int new_fds, FiredFault* fault) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   TraceEvent event;
   event.index = next_index_++;
   event.call = call;
@@ -130,7 +132,7 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
 }
 
 void FaultInjector::MarkMissed(size_t index, int error_number) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   TraceEvent& event = trace_[index];
   event.note = absl::StrCat("the call itself failed with ",
                             ErrnoName(error_number), " first");
@@ -138,7 +140,7 @@ void FaultInjector::MarkMissed(size_t index, int error_number) {
 }
 
 void FaultInjector::Finish(size_t index, int error_number, int64_t value) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   TraceEvent& event = trace_[index];
   event.error_number = error_number;
   event.value = value;
@@ -163,7 +165,7 @@ void FaultInjector::Finish(size_t index, int error_number, int64_t value) {
 
 void FaultInjector::FinishWithFds(size_t index, std::array<int, 2> fds,
                                   bool nonblocking, const SockAddr& address) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   TraceEvent& event = trace_[index];
   event.new_fds = fds;
   event.address = address;
@@ -177,14 +179,14 @@ void FaultInjector::FinishWithFds(size_t index, std::array<int, 2> fds,
 }
 
 void FaultInjector::FinishWithAddress(size_t index, const SockAddr& address) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   trace_[index].address = address;
 }
 
 void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
   uint32_t occurrence;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     occurrence = trace_[index].occurrence;
   }
   for (const ActorRule& rule : plan_.actors) {
@@ -198,7 +200,7 @@ void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
     } else if (options_.actors != nullptr) {
       acted = options_.actors->Act(rule.actor, *target);
     }
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     TraceEvent& event = trace_[index];
     if (acted.ok()) event.actors |= 1u << static_cast<int>(rule.actor);
     if (!acted.ok()) {

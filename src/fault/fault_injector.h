@@ -17,10 +17,10 @@
 #ifndef SOCKFI_SRC_FAULT_FAULT_INJECTOR_H_
 #define SOCKFI_SRC_FAULT_FAULT_INJECTOR_H_
 
+#include <mutex>
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "src/fault/errno_catalog.h"
 #include "src/fault/fault_plan.h"
 #include "src/fault/host_actors.h"
@@ -112,21 +112,24 @@ class FaultInjector final : public Syscalls {
   void RunActors(size_t index, CallKind call, int fd);
   // Returns whether `fd` is non-blocking (asks the backend for fds it did not
   // see).
-  bool IsNonBlocking(int fd) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  FdState& StateOf(int fd) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  uint32_t ThreadIndex() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // (The three helpers below need mu_ held.)
+  bool IsNonBlocking(int fd);
+  FdState& StateOf(int fd);
+  uint32_t ThreadIndex();
 
   Syscalls& inner_;
   const FaultPlan plan_;
   const InjectorOptions options_;
 
-  mutable absl::Mutex mu_;
-  Trace trace_ ABSL_GUARDED_BY(mu_);
-  uint32_t next_index_ ABSL_GUARDED_BY(mu_) = 0;
-  std::array<uint32_t, kCallKindCount> occurrences_ ABSL_GUARDED_BY(mu_) = {};
-  std::vector<FdState> fds_ ABSL_GUARDED_BY(mu_);
-  uint32_t open_count_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<std::thread::id> threads_ ABSL_GUARDED_BY(mu_);
+  // Guards everything below. A std::mutex: absl::Mutex's deadlock detection (on
+  // in Debian's build) costs more than a whole simulated run.
+  mutable std::mutex mu_;
+  Trace trace_;
+  uint32_t next_index_ = 0;
+  std::array<uint32_t, kCallKindCount> occurrences_ = {};
+  std::vector<FdState> fds_;
+  uint32_t open_count_ = 0;
+  std::vector<std::thread::id> threads_;
 };
 
 }  // namespace sockfi

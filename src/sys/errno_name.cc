@@ -1,5 +1,6 @@
 #include "src/sys/errno_name.h"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -162,8 +163,15 @@ constexpr std::pair<const char*, int> kAliases[] = {
 }  // namespace
 
 std::string ErrnoName(int error_number) {
-  for (const ErrnoEntry& entry : kErrnos) {
-    if (entry.value == error_number) return entry.name;
+  // Built once: the name of every errno value, indexed by value.
+  static const std::array<const char*, kHangErrno + 1>* const kByValue = [] {
+    auto* names = new std::array<const char*, kHangErrno + 1>();
+    for (const ErrnoEntry& entry : kErrnos) (*names)[entry.value] = entry.name;
+    return names;
+  }();
+  if (error_number >= 0 && error_number <= kHangErrno &&
+      (*kByValue)[error_number] != nullptr) {
+    return (*kByValue)[error_number];
   }
   return absl::StrCat("errno ", error_number);
 }

@@ -9,26 +9,15 @@
 #include "absl/strings/str_cat.h"
 
 namespace sockfi {
-namespace {
-
-const sockaddr_in& AsV4(const sockaddr_storage& storage) {
-  return reinterpret_cast<const sockaddr_in&>(storage);
-}
-
-const sockaddr_in6& AsV6(const sockaddr_storage& storage) {
-  return reinterpret_cast<const sockaddr_in6&>(storage);
-}
-
-}  // namespace
 
 SockAddr::SockAddr() : size_(sizeof(sa_family_t)) {
   std::memset(&storage_, 0, sizeof(storage_));
-  storage_.ss_family = AF_UNSPEC;
+  storage_.any.sa_family = AF_UNSPEC;
 }
 
 SockAddr SockAddr::Ipv4(uint32_t host_order_address, uint16_t port) {
   SockAddr result;
-  sockaddr_in& v4 = reinterpret_cast<sockaddr_in&>(result.storage_);
+  sockaddr_in& v4 = result.storage_.v4;
   v4.sin_family = AF_INET;
   v4.sin_port = htons(port);
   v4.sin_addr.s_addr = htonl(host_order_address);
@@ -38,7 +27,7 @@ SockAddr SockAddr::Ipv4(uint32_t host_order_address, uint16_t port) {
 
 SockAddr SockAddr::Ipv6(const in6_addr& address, uint16_t port) {
   SockAddr result;
-  sockaddr_in6& v6 = reinterpret_cast<sockaddr_in6&>(result.storage_);
+  sockaddr_in6& v6 = result.storage_.v6;
   v6.sin6_family = AF_INET6;
   v6.sin6_port = htons(port);
   v6.sin6_addr = address;
@@ -106,27 +95,27 @@ absl::StatusOr<SockAddr> SockAddr::Parse(absl::string_view text) {
 }
 
 uint16_t SockAddr::port() const {
-  if (family() == AF_INET) return ntohs(AsV4(storage_).sin_port);
-  if (family() == AF_INET6) return ntohs(AsV6(storage_).sin6_port);
+  if (family() == AF_INET) return ntohs(storage_.v4.sin_port);
+  if (family() == AF_INET6) return ntohs(storage_.v6.sin6_port);
   return 0;
 }
 
 SockAddr SockAddr::WithPort(uint16_t port) const {
   SockAddr result = *this;
   if (family() == AF_INET) {
-    reinterpret_cast<sockaddr_in&>(result.storage_).sin_port = htons(port);
+    result.storage_.v4.sin_port = htons(port);
   } else if (family() == AF_INET6) {
-    reinterpret_cast<sockaddr_in6&>(result.storage_).sin6_port = htons(port);
+    result.storage_.v6.sin6_port = htons(port);
   }
   return result;
 }
 
 bool SockAddr::IsLoopback() const {
   if (family() == AF_INET) {
-    return (ntohl(AsV4(storage_).sin_addr.s_addr) >> 24) == 127;
+    return (ntohl(storage_.v4.sin_addr.s_addr) >> 24) == 127;
   }
   if (family() == AF_INET6) {
-    return IN6_IS_ADDR_LOOPBACK(&AsV6(storage_).sin6_addr);
+    return IN6_IS_ADDR_LOOPBACK(&storage_.v6.sin6_addr);
   }
   return false;
 }
@@ -134,11 +123,11 @@ bool SockAddr::IsLoopback() const {
 std::string SockAddr::ToString() const {
   char buffer[INET6_ADDRSTRLEN] = {};
   if (family() == AF_INET) {
-    inet_ntop(AF_INET, &AsV4(storage_).sin_addr, buffer, sizeof(buffer));
+    inet_ntop(AF_INET, &storage_.v4.sin_addr, buffer, sizeof(buffer));
     return absl::StrCat(buffer, ":", port());
   }
   if (family() == AF_INET6) {
-    inet_ntop(AF_INET6, &AsV6(storage_).sin6_addr, buffer, sizeof(buffer));
+    inet_ntop(AF_INET6, &storage_.v6.sin6_addr, buffer, sizeof(buffer));
     return absl::StrCat("[", buffer, "]:", port());
   }
   return "unset";
@@ -147,13 +136,12 @@ std::string SockAddr::ToString() const {
 bool operator==(const SockAddr& a, const SockAddr& b) {
   if (a.family() != b.family()) return false;
   if (a.family() == AF_INET) {
-    return AsV4(a.storage_).sin_addr.s_addr ==
-               AsV4(b.storage_).sin_addr.s_addr &&
-           AsV4(a.storage_).sin_port == AsV4(b.storage_).sin_port;
+    return a.storage_.v4.sin_addr.s_addr == b.storage_.v4.sin_addr.s_addr &&
+           a.storage_.v4.sin_port == b.storage_.v4.sin_port;
   }
   if (a.family() == AF_INET6) {
-    const sockaddr_in6& x = AsV6(a.storage_);
-    const sockaddr_in6& y = AsV6(b.storage_);
+    const sockaddr_in6& x = a.storage_.v6;
+    const sockaddr_in6& y = b.storage_.v6;
     return std::memcmp(&x.sin6_addr, &y.sin6_addr, sizeof(in6_addr)) == 0 &&
            x.sin6_port == y.sin6_port && x.sin6_scope_id == y.sin6_scope_id;
   }

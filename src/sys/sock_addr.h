@@ -40,7 +40,7 @@ class SockAddr {
   static absl::StatusOr<SockAddr> Parse(absl::string_view text);
 
   // Returns AF_INET, AF_INET6 or AF_UNSPEC.
-  int family() const { return storage_.ss_family; }
+  int family() const { return storage_.any.sa_family; }
   // Returns the port in host byte order (0 for an unset address).
   uint16_t port() const;
   // Returns a copy with the port replaced.
@@ -49,9 +49,7 @@ class SockAddr {
   bool IsLoopback() const;
 
   // Returns the native form, for passing to the kernel.
-  const sockaddr* native() const {
-    return reinterpret_cast<const sockaddr*>(&storage_);
-  }
+  const sockaddr* native() const { return &storage_.any; }
   socklen_t native_size() const { return size_; }
 
   // Returns "127.0.0.1:8080", "[::1]:8080" or "unset".
@@ -66,7 +64,14 @@ class SockAddr {
   }
 
  private:
-  sockaddr_storage storage_;
+  // Room for the families it holds, not a whole sockaddr_storage: SockAddr is
+  // copied into every trace event.
+  union Storage {
+    sockaddr any;
+    sockaddr_in v4;
+    sockaddr_in6 v6;
+  };
+  Storage storage_;
   socklen_t size_;
 };
 
