@@ -6,14 +6,10 @@
 
 #include <dirent.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
-#include "absl/time/time.h"
-#include "src/explore/scenario.h"
-#include "src/fault/trace.h"
+#include "fuzz/violation.h"
+#include "src/explore/fuzz_targets.h"
 
 namespace {
 
@@ -29,24 +25,18 @@ int CountOpenFds() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  sockfi::Scenario scenario = sockfi::DecodeScenario({data, size});
-  scenario.subject = "hardened";
-  scenario.options.timeout =
-      std::min(scenario.options.timeout, absl::Milliseconds(300));
+  static const sockfi::FuzzTarget& target =
+      *sockfi::FindFuzzTarget("socketpair_real_fuzzer");
+  const sockfi::Scenario scenario =
+      sockfi::ScenarioForInput(target, {data, size}, "hardened");
   const int before = CountOpenFds();
   const sockfi::RunResult result =
-      sockfi::RunScenario(scenario, sockfi::BackendKind::kReal);
+      sockfi::RunScenario(scenario, target.backend);
   const int after = CountOpenFds();
-  if (!result.verdict.ok() || after != before) {
-    std::fprintf(
-        stderr, "\nsockfi: violation\n  %s\n%s%s\n%s",
-        sockfi::RunCommandFor(scenario, sockfi::BackendKind::kReal).c_str(),
-        result.verdict.Format().c_str(),
-        after != before ? "the process holds a different number of fds "
-                          "after the run than before\n"
-                        : "",
-        sockfi::FormatTrace(result.record.trace).c_str());
-    std::abort();
-  }
+  sockfi::AbortOnViolation(
+      scenario, target.backend, result,
+      after != before ? "the process holds a different number of fds after the "
+                        "run than before\n"
+                      : "");
   return 0;
 }

@@ -4,24 +4,16 @@
 // `sockfi run` command, the verdict and the trace, then aborts.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
-#include "src/explore/scenario.h"
-#include "src/fault/trace.h"
+#include "fuzz/violation.h"
+#include "src/explore/fuzz_targets.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  sockfi::Scenario scenario = sockfi::DecodeScenario({data, size});
-  scenario.subject = "hardened";
-  const sockfi::RunResult result =
-      sockfi::RunScenario(scenario, sockfi::BackendKind::kSim);
-  if (!result.verdict.ok()) {
-    std::fprintf(
-        stderr, "\nsockfi: violation\n  %s\n%s\n%s",
-        sockfi::RunCommandFor(scenario, sockfi::BackendKind::kSim).c_str(),
-        result.verdict.Format().c_str(),
-        sockfi::FormatTrace(result.record.trace).c_str());
-    std::abort();
-  }
+  static const sockfi::FuzzTarget& target =
+      *sockfi::FindFuzzTarget("socketpair_sim_fuzzer");
+  const sockfi::Scenario scenario =
+      sockfi::ScenarioForInput(target, {data, size}, "hardened");
+  sockfi::AbortOnViolation(scenario, target.backend,
+                           sockfi::RunScenario(scenario, target.backend));
   return 0;
 }

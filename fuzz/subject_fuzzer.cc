@@ -8,8 +8,8 @@
 #include <cstring>
 #include <string>
 
-#include "src/explore/scenario.h"
-#include "src/fault/trace.h"
+#include "fuzz/violation.h"
+#include "src/explore/fuzz_targets.h"
 #include "src/subjects/subject.h"
 
 namespace {
@@ -21,14 +21,15 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
     g_subject = env;
   }
   for (int i = 1; i < *argc; ++i) {
-    if (std::strncmp((*argv)[i], "--subject=", 10) == 0)
+    if (std::strncmp((*argv)[i], "--subject=", 10) == 0) {
       g_subject = (*argv)[i] + 10;
+    }
   }
   if (sockfi::FindSubject(g_subject) == nullptr) {
-    std::fprintf(
-        stderr,
-        "subject_fuzzer: no subject named \"%s\"; the subjects are: %s\n",
-        g_subject.c_str(), sockfi::SubjectNames().c_str());
+    std::fprintf(stderr,
+                 "subject_fuzzer: no subject named \"%s\"; the subjects are: "
+                 "%s\n",
+                 g_subject.c_str(), sockfi::SubjectNames().c_str());
     std::exit(2);
   }
   std::fprintf(stderr, "subject_fuzzer: fuzzing subject %s\n",
@@ -37,17 +38,11 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  sockfi::Scenario scenario = sockfi::DecodeScenario({data, size});
-  scenario.subject = g_subject;
-  const sockfi::RunResult result =
-      sockfi::RunScenario(scenario, sockfi::BackendKind::kSim);
-  if (!result.verdict.ok()) {
-    std::fprintf(
-        stderr, "\nsockfi: violation\n  %s\n%s\n%s",
-        sockfi::RunCommandFor(scenario, sockfi::BackendKind::kSim).c_str(),
-        result.verdict.Format().c_str(),
-        sockfi::FormatTrace(result.record.trace).c_str());
-    std::abort();
-  }
+  static const sockfi::FuzzTarget& target =
+      *sockfi::FindFuzzTarget("subject_fuzzer");
+  const sockfi::Scenario scenario =
+      sockfi::ScenarioForInput(target, {data, size}, g_subject);
+  sockfi::AbortOnViolation(scenario, target.backend,
+                           sockfi::RunScenario(scenario, target.backend));
   return 0;
 }

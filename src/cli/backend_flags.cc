@@ -3,6 +3,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "src/sim/sim_settings.h"
 
 ABSL_FLAG(
     std::string, backend, "sim",
@@ -10,6 +11,10 @@ ABSL_FLAG(
     "machine's kernel)");
 ABSL_FLAG(std::string, subject, "hardened",
           "the routine under test: a name, a comma-separated list, or all");
+ABSL_FLAG(std::string, sim, "",
+          "settings of the simulated kernel, e.g. 'somaxconn=1,buffer=16' "
+          "(keys: seed, fd_limit, system_fd_limit, somaxconn, "
+          "abort_on_overflow, syn_retries, ports, time_wait, buffer, ipv6)");
 ABSL_FLAG(
     bool, adversarial, false,
     "also inject faults Linux could not produce (EAGAIN from a blocking call, "
@@ -23,7 +28,13 @@ absl::StatusOr<BackendChoice> ReadBackendFlags() {
       ParseBackend(absl::GetFlag(FLAGS_backend));
   if (!backend.ok()) return backend.status();
   choice.backend = *backend;
-  absl::StatusOr<WorldFactory> factory = MakeWorldFactory(*backend);
+  absl::StatusOr<SimConfig> sim = ParseSimSettings(absl::GetFlag(FLAGS_sim));
+  if (!sim.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--sim: ", sim.status().message()));
+  }
+  choice.sim = *sim;
+  absl::StatusOr<WorldFactory> factory = MakeWorldFactory(*backend, *sim);
   if (!factory.ok()) return factory.status();
   choice.make_world = *factory;
   const std::string subjects = absl::GetFlag(FLAGS_subject);
@@ -46,8 +57,9 @@ absl::StatusOr<BackendChoice> ReadBackendFlags() {
 }
 
 std::vector<std::string> WithBackendFlags(std::vector<std::string> own) {
-  for (const char* name : {"backend", "subject", "adversarial"})
+  for (const char* name : {"backend", "subject", "adversarial", "sim"}) {
     own.push_back(name);
+  }
   return own;
 }
 

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "src/explore/run.h"
 #include "src/explore/world.h"
+#include "src/sim/sim_config.h"
 #include "src/subjects/subject.h"
 
 namespace sockfi::cli {
@@ -19,10 +20,12 @@ struct BackendChoice {
   WorldFactory make_world;
   std::vector<const Subject*> subjects;  // at least one
   bool adversarial = false;
+  SimConfig sim;  // the simulated kernel's settings (--sim)
 };
 
-// Reads --backend, --subject (a name, a comma-separated list, or "all") and
-// --adversarial. Returns InvalidArgument naming the flag for a bad value.
+// Reads --backend, --subject (a name, a comma-separated list, or "all"),
+// --adversarial and --sim. Returns InvalidArgument naming the flag for a bad
+// value.
 absl::StatusOr<BackendChoice> ReadBackendFlags();
 
 // Returns `own` followed by the names of the backend flags.

@@ -63,6 +63,7 @@ int RunExplore(const std::vector<std::string>& args) {
     }
   }
   options.depth = depth;
+  options.sim = backend->sim;
   options.adversarial = backend->adversarial;
   options.max_schedules = absl::GetFlag(FLAGS_max_schedules);
   options.half_open = backend->backend == BackendKind::kSim;

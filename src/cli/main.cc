@@ -8,6 +8,7 @@
 #include "src/cli/command.h"
 #include "src/cli/explore_command.h"
 #include "src/cli/pair_command.h"
+#include "src/cli/replay_command.h"
 #include "src/cli/run_command.h"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
       sockfi::cli::PairCommand(),
       sockfi::cli::ExploreCommand(),
       sockfi::cli::RunCommand(),
+      sockfi::cli::ReplayCommand(),
       sockfi::cli::CatalogCommand(),
   };
   return sockfi::cli::RunCommandLine(

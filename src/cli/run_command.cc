@@ -8,6 +8,7 @@
 #include "src/cli/backend_flags.h"
 #include "src/cli/pair_flags.h"
 #include "src/cli/plan_argument.h"
+#include "src/cli/run_report.h"
 #include "src/explore/run.h"
 #include "src/fault/trace.h"
 #include "src/subjects/subject.h"
@@ -58,28 +59,10 @@ int RunRun(const std::vector<std::string>& args) {
   spec.subject = backend->subjects.front();
 
   RunResult result = RunOnce(spec, backend->make_world);
-  std::printf("plan:     %s\n", PrintPlan(spec.plan).c_str());
-  std::printf("subject:  %s (%s)\n", spec.subject->name.c_str(),
-              spec.subject->reference.c_str());
-  std::printf("backend:  %s%s\n\n",
-              std::string(BackendName(backend->backend)).c_str(),
-              backend->adversarial ? ", adversarial" : "");
-  std::printf("%s\n", FormatTrace(result.record.trace).c_str());
-  if (result.record.status.ok()) {
-    std::printf("outcome:  a pair, fds %d and %d, after %s\n",
-                result.record.fds[0], result.record.fds[1],
-                absl::FormatDuration(result.record.elapsed).c_str());
-  } else {
-    std::printf("outcome:  %s: %s, after %s\n",
-                absl::StatusCodeToString(result.record.status.code()).c_str(),
-                std::string(result.record.status.message()).c_str(),
-                absl::FormatDuration(result.record.elapsed).c_str());
-  }
-  std::printf("verdict:  %s", result.verdict.Format().c_str());
-  if (!result.record.hang_dump.empty()) {
-    std::printf("\nkernel state at the hang:\n%s",
-                result.record.hang_dump.c_str());
-  }
+  std::fputs(FormatRunReport(result, *spec.subject, backend->backend,
+                             backend->adversarial)
+                 .c_str(),
+             stdout);
   return result.verdict.ok() ? kExitOk : kExitFailure;
 }
 

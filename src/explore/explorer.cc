@@ -81,6 +81,9 @@ class Explorer {
     report_.subject = subject.name;
     report_.backend = backend;
     report_.depth = options.depth;
+    report_.pair_options = options.pair_options;
+    report_.adversarial = options.adversarial;
+    report_.sim = options.sim;
     space_.adversarial = options.adversarial;
     space_.half_open = options.half_open;
   }

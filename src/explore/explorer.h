@@ -21,6 +21,7 @@
 #include "src/explore/run.h"
 #include "src/explore/world.h"
 #include "src/pair/socket_pair.h"
+#include "src/sim/sim_config.h"
 #include "src/subjects/subject.h"
 
 namespace sockfi {
@@ -37,6 +38,9 @@ struct ExploreOptions {
   bool adversarial = false;
   bool half_open = true;  // the backend can make half-open clients
   PairOptions pair_options;
+  // The settings of the simulated worlds make_world builds (only for the
+  // commands that replay findings).
+  SimConfig sim;
   uint64_t max_schedules = 5000000;  // stop (and say so) past this many
   // Extend schedules whose run ended at its deadline. On the real kernel each
   // such run costs the whole deadline, so the CLI turns this off there.
@@ -61,6 +65,10 @@ struct ExploreReport {
   std::string subject;
   BackendKind backend = BackendKind::kSim;
   int depth = 0;
+  // What every run was given, for the commands that replay findings.
+  PairOptions pair_options;
+  bool adversarial = false;
+  SimConfig sim;
   size_t baseline_calls = 0;
   uint64_t schedules =
       0;  // runs, the baseline included (minimisation runs not)

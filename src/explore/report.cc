@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "src/explore/shell_quote.h"
+#include "src/explore/scenario.h"
 
 namespace sockfi {
 namespace {
@@ -42,9 +42,14 @@ std::string JsonString(absl::string_view text) {
 }  // namespace
 
 std::string ReplayCommand(const ExploreReport& report, const Finding& finding) {
-  return absl::StrCat("sockfi run --plan=", ShellQuote(finding.plan),
-                      " --subject=", report.subject,
-                      " --backend=", BackendName(report.backend));
+  Scenario scenario;
+  scenario.subject = report.subject;
+  scenario.options = report.pair_options;
+  scenario.sim = report.sim;
+  scenario.adversarial = report.adversarial;
+  absl::StatusOr<FaultPlan> plan = ParsePlan(finding.plan);
+  if (plan.ok()) scenario.plan = *plan;
+  return RunCommandFor(scenario, report.backend);
 }
 
 std::string FormatReport(const ExploreReport& report) {

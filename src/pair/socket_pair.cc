@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/types/span.h"
+#include "src/pair/mutation.h"
 #include "src/sys/step_error.h"
 
 namespace sockfi {
@@ -89,9 +90,11 @@ absl::StatusOr<SocketPair> MakeNativePair(const PairOptions& options,
 // Builds one emulated pair; each instance is used once.
 class LoopbackPairBuilder {
  public:
-  LoopbackPairBuilder(const PairOptions& options, Syscalls& syscalls)
+  LoopbackPairBuilder(const PairOptions& options, Syscalls& syscalls,
+                      Mutation mutation)
       : options_(options),
         syscalls_(syscalls),
+        mutation_(mutation),
         deadline_(syscalls.Now() + options.timeout),
         check_addresses_(Wants(options, PeerCheck::kAddresses)),
         check_token_(Wants(options, PeerCheck::kToken)) {}
@@ -148,6 +151,7 @@ class LoopbackPairBuilder {
 
   const PairOptions& options_;
   Syscalls& syscalls_;
+  const Mutation mutation_;  // kNone but in sockfi's own measurements
   const absl::Time deadline_;
   const bool check_addresses_;
   const bool check_token_;
@@ -463,6 +467,10 @@ absl::Status LoopbackPairBuilder::OnCandidateReadable(size_t index) {
   // fail this way while its client is healthy; if it did die, the client sees
   // it too, and a receive error is the best explanation).
   if (!received.ok()) loss_cause_ = {"recv", received.error()};
+  if (mutation_ == Mutation::kLeakRejectedCandidate && received.ok() &&
+      *received > 0) {
+    (void)candidates_[index].fd.Release();
+  }
   candidates_.erase(candidates_.begin() + index);
   return RejectForeign();
 }
@@ -664,10 +672,16 @@ absl::Status ValidatePairOptions(const PairOptions& options) {
 
 absl::StatusOr<SocketPair> MakeSocketPair(const PairOptions& options,
                                           Syscalls& syscalls) {
+  return MakeMutatedSocketPair(options, syscalls, Mutation::kNone);
+}
+
+absl::StatusOr<SocketPair> MakeMutatedSocketPair(const PairOptions& options,
+                                                 Syscalls& syscalls,
+                                                 Mutation mutation) {
   absl::Status valid = ValidatePairOptions(options);
   if (!valid.ok()) return valid;
   if (options.family == AF_UNIX) return MakeNativePair(options, syscalls);
-  return LoopbackPairBuilder(options, syscalls).Build();
+  return LoopbackPairBuilder(options, syscalls, mutation).Build();
 }
 
 }  // namespace sockfi

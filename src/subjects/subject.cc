@@ -1,6 +1,7 @@
 #include "src/subjects/subject.h"
 
 #include "absl/strings/str_join.h"
+#include "src/pair/mutation.h"
 #include "src/subjects/kafka_python.h"
 
 namespace sockfi {
@@ -23,6 +24,17 @@ const std::vector<Subject>& AllSubjects() {
        "dpkp/kafka-python kafka/vendor/socketpair.py (from "
        "backports.socketpair)",
        &KafkaPythonSocketPair, false},
+      {"planted_leak",
+       "The hardened emulation with one planted bug: with token checking, a "
+       "candidate connection that sent a wrong byte is dropped without closing "
+       "its fd. Only an impostor reveals it. Kept to show that the fuzzers and "
+       "the explorer find what they should.",
+       "sockfi src/pair/mutation.h (Mutation::kLeakRejectedCandidate)",
+       [](const PairOptions& options, Syscalls& sys) {
+         return MakeMutatedSocketPair(options, sys,
+                                      Mutation::kLeakRejectedCandidate);
+       },
+       true},
   };
   return *kSubjects;
 }

@@ -1,0 +1,51 @@
+#include "src/explore/fuzz_targets.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+
+namespace sockfi {
+
+const std::vector<FuzzTarget>& FuzzTargets() {
+  static const std::vector<FuzzTarget>* const kTargets =
+      new std::vector<FuzzTarget>{
+          {"socketpair_sim_fuzzer", true, BackendKind::kSim, false},
+          {"subject_fuzzer", true, BackendKind::kSim, true},
+          {"socketpair_real_fuzzer", true, BackendKind::kReal, false},
+          {"fault_plan_fuzzer", false, BackendKind::kSim, false},
+      };
+  return *kTargets;
+}
+
+const FuzzTarget* FindFuzzTarget(absl::string_view name) {
+  for (const FuzzTarget& target : FuzzTargets()) {
+    if (target.name == name) return &target;
+  }
+  return nullptr;
+}
+
+const FuzzTarget* FuzzTargetOfPath(absl::string_view path) {
+  for (const FuzzTarget& target : FuzzTargets()) {
+    for (const char* folder : {"corpus/", "fuzz-out/"}) {
+      const std::string part = absl::StrCat(folder, target.name, "/");
+      if (absl::StrContains(path, part)) return &target;
+    }
+  }
+  return nullptr;
+}
+
+Scenario ScenarioForInput(const FuzzTarget& target,
+                          absl::Span<const uint8_t> data,
+                          const std::string& subject) {
+  Scenario scenario = DecodeScenario(data);
+  scenario.subject = target.chooses_subject ? subject : "hardened";
+  if (target.backend == BackendKind::kReal) {
+    scenario.options.timeout =
+        std::min(scenario.options.timeout, absl::Milliseconds(300));
+  }
+  return scenario;
+}
+
+}  // namespace sockfi

@@ -1,0 +1,49 @@
+// The libFuzzer targets in //fuzz, described once: what their inputs are and
+// how they turn one into a run. The targets and `sockfi replay` both use this,
+// so a crash file replays exactly as the fuzzer ran it.
+
+#ifndef SOCKFI_SRC_EXPLORE_FUZZ_TARGETS_H_
+#define SOCKFI_SRC_EXPLORE_FUZZ_TARGETS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "src/explore/scenario.h"
+#include "src/explore/world.h"
+
+namespace sockfi {
+
+struct FuzzTarget {
+  std::string name;
+  // true: the input is a scenario (src/explore/scenario.h); false: plan text.
+  bool scenario = true;
+  BackendKind backend = BackendKind::kSim;
+  // Whether the subject comes from --subject / SOCKFI_SUBJECT (else
+  // "hardened").
+  bool chooses_subject = false;
+};
+
+// Returns socketpair_sim_fuzzer, subject_fuzzer, socketpair_real_fuzzer and
+// fault_plan_fuzzer.
+const std::vector<FuzzTarget>& FuzzTargets();
+
+// Returns the target named `name`, or nullptr.
+const FuzzTarget* FindFuzzTarget(absl::string_view name);
+
+// Returns the target whose corpus or output folder `path` lies in
+// (".../corpus/NAME/..." or ".../fuzz-out/NAME/..."), or nullptr.
+const FuzzTarget* FuzzTargetOfPath(absl::string_view path);
+
+// Returns the scenario `target` runs for input `data`, with `subject` as the
+// routine when the target lets one be chosen. On the real kernel each run's
+// deadline is at most 300 ms.
+Scenario ScenarioForInput(const FuzzTarget& target,
+                          absl::Span<const uint8_t> data,
+                          const std::string& subject);
+
+}  // namespace sockfi
+
+#endif  // SOCKFI_SRC_EXPLORE_FUZZ_TARGETS_H_
