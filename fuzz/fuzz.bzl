@@ -11,7 +11,8 @@ For a target X it defines
            (see fuzz/run_fuzzer.sh for --clean, the output folder and pass-through flags).
 """
 
-def sockfi_fuzz_test(name, srcs, deps = [], dict = None, options = None, env = {}):
+def sockfi_fuzz_test(name, srcs, deps = [], dict = None, options = None, env = {},
+                     visibility = None):
     corpus = "//corpus:" + name
     native.cc_test(
         name = name,
@@ -23,6 +24,7 @@ def sockfi_fuzz_test(name, srcs, deps = [], dict = None, options = None, env = {
         args = ["corpus/" + name, "corpus/%s/regressions" % name],
         env = env,
         tags = ["fuzz-test"],
+        visibility = visibility,
     )
     native.cc_binary(
         name = name + "_bin",

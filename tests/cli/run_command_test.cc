@@ -94,7 +94,7 @@ TEST(RunCommandTest, BadInputIsAUsageErrorThatSaysWhy) {
       {{"run", "--plan=none", "--subject=nope"},
        "sockfi run: --subject=nope: no subject named \"nope\"; the subjects "
        "are: "
-       "hardened, kafka_python, or all\n"},
+       "hardened, kafka_python, planted_leak, or all\n"},
       {{"run", "accept#1=EINTR"},
        "sockfi run: unexpected argument \"accept#1=EINTR\" (quote the plan: "
        "--plan='...')\n"},

@@ -31,7 +31,8 @@ std::string RunfilePath(const std::string& workspace_relative) {
          (workspace ? workspace : "sockfi") + "/" + workspace_relative;
 }
 
-ProgramResult RunProgram(const std::vector<std::string>& argv) {
+ProgramResult RunProgram(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env) {
   const char* tmp = std::getenv("TEST_TMPDIR");
   const std::string base = std::string(tmp ? tmp : "/tmp") + "/run_program." +
                            std::to_string(getpid());
@@ -51,8 +52,14 @@ ProgramResult RunProgram(const std::vector<std::string>& argv) {
 
   ProgramResult result;
   pid_t pid;
-  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) !=
-      0) {
+  std::vector<char*> environment;
+  for (char** e = environ; *e != nullptr; ++e) environment.push_back(*e);
+  for (const std::string& entry : env) {
+    environment.push_back(const_cast<char*>(entry.c_str()));
+  }
+  environment.push_back(nullptr);
+  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(),
+                  environment.data()) != 0) {
     posix_spawn_file_actions_destroy(&actions);
     result.err = "could not start " + argv[0];
     return result;

@@ -17,9 +17,11 @@ struct ProgramResult {
 // Returns the path of a runfile, e.g. "src/cli/sockfi" in this workspace.
 std::string RunfilePath(const std::string& workspace_relative);
 
-// Runs `argv` (argv[0] is the program's path), waits for it and returns its
-// exit code, standard output and standard error.
-ProgramResult RunProgram(const std::vector<std::string>& argv);
+// Runs `argv` (argv[0] is the program's path) with this process's environment
+// plus `env` ("NAME=value" entries), waits for it and returns its exit code,
+// standard output and standard error.
+ProgramResult RunProgram(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {});
 
 }  // namespace sockfi::testing
 
