@@ -1,0 +1,140 @@
+// The scenario codec: every input decodes to a valid scenario, encoding
+// round-trips, and the replay command says everything the run depends on.
+
+#include "src/explore/scenario.h"
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "src/explore/fuzz_targets.h"
+#include "src/sim/sim_settings.h"
+
+namespace sockfi {
+namespace {
+
+std::vector<uint8_t> RandomBytes(std::mt19937& rng, size_t max_size) {
+  std::vector<uint8_t> bytes(rng() % (max_size + 1));
+  for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
+  return bytes;
+}
+
+TEST(ScenarioTest, EveryInputDecodesToAValidScenario) {
+  std::mt19937 rng(7);  // a fixed seed: the test is deterministic
+  for (int i = 0; i < 20000; ++i) {
+    const std::vector<uint8_t> input = RandomBytes(rng, 80);
+    const Scenario s = DecodeScenario(input);
+    ASSERT_TRUE(ValidatePairOptions(s.options).ok()) << i;
+    ASSERT_TRUE(ValidateSimConfig(s.sim).ok()) << i;
+    ASSERT_LE(s.plan.faults.size() + s.plan.actors.size(), 16u);
+    if (!s.adversarial) {
+      ASSERT_TRUE(CheckRealistic(s.plan, ErrnoCatalog::Linux()).ok())
+          << PrintPlan(s.plan);
+    }
+    for (const FaultRule& rule : s.plan.faults) {
+      const auto* fault = std::get_if<ErrnoFault>(&rule.action);
+      if (fault == nullptr || !fault->timing.has_value()) continue;
+      // Timings no routine could survive are never generated.
+      if (rule.call == CallKind::kClose) {
+        EXPECT_EQ(*fault->timing, Timing::kAfter);
+      }
+      if (rule.call == CallKind::kSend || rule.call == CallKind::kRecv) {
+        EXPECT_EQ(*fault->timing, Timing::kBefore);
+      }
+    }
+  }
+}
+
+TEST(ScenarioTest, DecodingWhatWasEncodedGivesTheSameScenario) {
+  std::mt19937 rng(11);
+  for (int i = 0; i < 5000; ++i) {
+    const Scenario first = DecodeScenario(RandomBytes(rng, 80));
+    const Scenario second = DecodeScenario(EncodeScenario(first));
+    ASSERT_EQ(PrintPlan(second.plan), PrintPlan(first.plan)) << i;
+    EXPECT_EQ(second.options.family, first.options.family);
+    EXPECT_EQ(second.options.type, first.options.type);
+    EXPECT_EQ(second.options.timeout, first.options.timeout);
+    EXPECT_EQ(second.options.peer_check, first.options.peer_check);
+    EXPECT_EQ(second.options.listen_address, first.options.listen_address);
+    EXPECT_EQ(second.adversarial, first.adversarial);
+    EXPECT_EQ(PrintSimSettings(second.sim), PrintSimSettings(first.sim));
+  }
+}
+
+TEST(ScenarioTest, EmptyInputIsTheFaultFreeDefault) {
+  const Scenario s = DecodeScenario({});
+  EXPECT_TRUE(s.plan.empty());
+  EXPECT_EQ(s.options.family, AF_INET);
+  EXPECT_EQ(s.options.type, SOCK_STREAM);
+  EXPECT_EQ(s.options.timeout, absl::Seconds(5));
+  EXPECT_EQ(PrintSimSettings(s.sim), "");
+  EXPECT_EQ(RunCommandFor(s, BackendKind::kSim),
+            "sockfi run --plan='none' --subject=hardened --backend=sim");
+}
+
+TEST(ScenarioTest, ReplayCommandSaysEverythingTheRunDependsOn) {
+  Scenario s;
+  s.subject = "kafka_python";
+  s.options.family = AF_INET6;
+  s.options.type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  s.options.timeout = absl::Milliseconds(100);
+  s.options.peer_check = PeerCheck::kAddressesAndToken;
+  s.options.listen_address = ListenAddress::kLoopback;
+  s.adversarial = true;
+  s.sim.somaxconn = 8;
+  s.sim.socket_buffer_bytes = 16;
+  s.plan = *ParsePlan("accept#1=EINTR; impostor@listen#1");
+  EXPECT_EQ(RunCommandFor(s, BackendKind::kSim),
+            "sockfi run --plan='accept#1=EINTR; impostor@listen#1' "
+            "--subject=kafka_python --backend=sim --family=inet6 --nonblock "
+            "--cloexec --timeout=100ms --peer_check=both "
+            "--listen_address=loopback --adversarial "
+            "--sim='somaxconn=8,buffer=16'");
+  // The real kernel has no simulated settings.
+  EXPECT_EQ(RunCommandFor(s, BackendKind::kReal).find("--sim"),
+            std::string::npos);
+}
+
+TEST(ScenarioTest, RunScenarioRefusesWhatItCannotRun) {
+  Scenario s;
+  s.subject = "nobody";
+  EXPECT_EQ(RunScenario(s, BackendKind::kSim).record.status.code(),
+            absl::StatusCode::kNotFound);
+  s.subject = "hardened";
+  s.sim.fd_limit = 0;
+  EXPECT_EQ(RunScenario(s, BackendKind::kSim).record.status.code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(FuzzTargetsTest, TargetsAreFoundByNameAndByPath) {
+  ASSERT_NE(FindFuzzTarget("subject_fuzzer"), nullptr);
+  EXPECT_TRUE(FindFuzzTarget("subject_fuzzer")->chooses_subject);
+  EXPECT_EQ(FindFuzzTarget("nope"), nullptr);
+  EXPECT_EQ(FuzzTargetOfPath("x/corpus/fault_plan_fuzzer/abc")->name,
+            "fault_plan_fuzzer");
+  EXPECT_EQ(
+      FuzzTargetOfPath("fuzz-out/socketpair_real_fuzzer/artifacts/crash-1")
+          ->name,
+      "socketpair_real_fuzzer");
+  EXPECT_EQ(FuzzTargetOfPath("/tmp/crash-123"), nullptr);
+}
+
+TEST(FuzzTargetsTest, TheRealTargetKeepsRunsShort) {
+  Scenario slow;
+  slow.options.timeout = absl::Seconds(200);
+  const std::vector<uint8_t> bytes = EncodeScenario(slow);
+  const Scenario real =
+      ScenarioForInput(*FindFuzzTarget("socketpair_real_fuzzer"), bytes, "x");
+  EXPECT_EQ(real.options.timeout, absl::Milliseconds(300));
+  EXPECT_EQ(real.subject, "hardened");
+  const Scenario chosen = ScenarioForInput(*FindFuzzTarget("subject_fuzzer"),
+                                           bytes, "kafka_python");
+  EXPECT_EQ(chosen.subject, "kafka_python");
+  EXPECT_EQ(chosen.options.timeout, absl::Seconds(200));
+}
+
+}  // namespace
+}  // namespace sockfi
