@@ -154,6 +154,24 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
     if (!recovered) fatal = &f;
   }
 
+  if (record.argument_error.has_value()) {
+    // Invalid options: the one right outcome is InvalidArgument, at once.
+    if (record.status.code() == absl::StatusCode::kInvalidArgument &&
+        record.trace.empty()) {
+      return;
+    }
+    out->push_back(
+        {record.status.ok() ? ViolationKind::kSwallowedError
+                            : ViolationKind::kUnexpectedError,
+         absl::StrCat("the options are invalid (", *record.argument_error,
+                      "), yet the routine ",
+                      record.status.ok()
+                          ? std::string("made a pair")
+                          : absl::StrCat("returned ", record.status.ToString()),
+                      " after ", record.trace.size(),
+                      " system calls; expected InvalidArgument and none")});
+    return;
+  }
   if (record.status.ok()) {
     if (fatal != nullptr && !pair_works) {
       out->push_back(

@@ -1,7 +1,9 @@
 // The propagation oracle: the routine's outcome must be what the faults that
 // fired, read through the errno catalog, imply.
 //
-// Success is right when the pair works (the routine got past whatever fired).
+// Invalid options, for a routine that promises to check them, must end in
+// InvalidArgument before any system call. Otherwise success is right when the
+// pair works (the routine got past whatever fired).
 // An error is right when it names a cause the routine was right to report, at
 // its step with its errno:
 //   - a fault the catalog marks "propagate" (or the plan's fdlimit refusing an

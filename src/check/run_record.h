@@ -4,6 +4,7 @@
 #define SOCKFI_SRC_CHECK_RUN_RECORD_H_
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -27,6 +28,10 @@ struct RunRecord {
       absl::InfiniteDuration();  // its own deadline, if any
   absl::Duration elapsed;  // how long the run took (virtual time on SimKernel)
   std::string hang_dump;   // the simulated kernel's state when it saw a hang
+  // Why the options were invalid, for a routine that promises to check them
+  // (it must refuse them with InvalidArgument before any system call); unset
+  // when they were valid or the routine makes no such promise.
+  std::optional<std::string> argument_error;
 };
 
 }  // namespace sockfi

@@ -29,6 +29,10 @@ RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world) {
   record.requested_type = spec.options.type;
   record.inet = spec.options.family != AF_UNIX;
   if (spec.subject->honours_deadline) record.deadline = spec.options.timeout;
+  if (spec.subject->checks_arguments) {
+    absl::Status valid = ValidatePairOptions(spec.options);
+    if (!valid.ok()) record.argument_error = std::string(valid.message());
+  }
   record.hang_dump = world->HangDump();
 
   LivenessLimits limits;

@@ -1,5 +1,6 @@
 #include "src/explore/scenario.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -66,6 +67,46 @@ uint8_t OccurrenceByte(const Occurrences& when) {
   return when.last == Occurrences::kOpenEnd ? (first | 0x80) : first;
 }
 
+// Makes one option invalid when `which` is 1 to 6 (family, type, protocol,
+// timeout, peer check, listen address), to exercise argument checks.
+void BreakOption(int which, PairOptions* options) {
+  switch (which) {
+    case 1:
+      options->family = AF_PACKET;
+      break;
+    case 2:
+      options->type = SOCK_DGRAM;
+      break;
+    case 3:
+      options->protocol = IPPROTO_TCP;
+      break;
+    case 4:
+      options->timeout = absl::ZeroDuration();
+      break;
+    case 5:
+      options->peer_check = static_cast<PeerCheck>(9);
+      break;
+    case 6:
+      options->listen_address = static_cast<ListenAddress>(9);
+      break;
+    default:
+      break;
+  }
+}
+
+// Returns which option BreakOption broke, or 0.
+uint8_t BrokenOption(const PairOptions& o) {
+  if (o.family != AF_INET && o.family != AF_INET6 && o.family != AF_UNIX) {
+    return 1;
+  }
+  if ((o.type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM) return 2;
+  if (o.protocol != 0) return 3;
+  if (o.timeout <= absl::ZeroDuration()) return 4;
+  if (static_cast<int>(o.peer_check) > 2) return 5;
+  if (static_cast<int>(o.listen_address) > 1) return 6;
+  return 0;
+}
+
 }  // namespace
 
 Scenario DecodeScenario(absl::Span<const uint8_t> data) {
@@ -90,7 +131,9 @@ Scenario DecodeScenario(absl::Span<const uint8_t> data) {
   scenario.sim.abort_on_overflow = (kernel & 0x20) != 0;
   scenario.sim.ipv6 = (kernel & 0x40) == 0;
   scenario.sim.syn_retries = (kernel & 0x80) ? 1 : 6;
-  scenario.options.timeout = absl::Milliseconds(kDeadlineMs[in.Next() % 8]);
+  const uint8_t deadline = in.Next();
+  scenario.options.timeout = absl::Milliseconds(kDeadlineMs[deadline % 8]);
+  BreakOption(deadline >> 3, &scenario.options);
   scenario.sim.seed = uint64_t{in.Next()} + 1;
 
   const ErrnoCatalog& catalog = ErrnoCatalog::Linux();
@@ -170,8 +213,9 @@ std::vector<uint8_t> EncodeScenario(const Scenario& scenario) {
   if (!scenario.sim.ipv6) kernel |= 0x40;
   if (scenario.sim.syn_retries == 1) kernel |= 0x80;
   out.push_back(kernel);
-  out.push_back(
-      IndexOf(kDeadlineMs, absl::ToInt64Milliseconds(options.timeout)));
+  out.push_back(static_cast<uint8_t>(
+      IndexOf(kDeadlineMs, absl::ToInt64Milliseconds(options.timeout)) |
+      (BrokenOption(options) << 3)));
   out.push_back(static_cast<uint8_t>(scenario.sim.seed - 1));
 
   const auto push_rule = [&out](uint8_t r0, uint8_t r1, uint8_t r2,
@@ -270,6 +314,11 @@ std::string RunCommandFor(const Scenario& scenario, BackendKind backend) {
   const std::string settings = PrintSimSettings(scenario.sim);
   if (backend == BackendKind::kSim && !settings.empty()) {
     absl::StrAppend(&command, " --sim=", ShellQuote(settings));
+  }
+  absl::Status valid = ValidatePairOptions(options);
+  if (!valid.ok()) {
+    absl::StrAppend(&command, "  # invalid options (", valid.message(),
+                    ") that flags cannot say: use sockfi replay on the input");
   }
   return command;
 }

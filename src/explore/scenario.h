@@ -12,7 +12,9 @@
 //   3-4
 //           buffer {256 KiB, 1, 16, 4096}, bit 5 abort_on_overflow, bit 6 IPv6
 //           off, bit 7 syn_retries 1 (else 6)
-//   byte 2  deadline {5s, 1ms, 10ms, 100ms, 1s, 2s, 30s, 200s}[b % 8]
+//   byte 2  deadline {5s, 1ms, 10ms, 100ms, 1s, 2s, 30s, 200s}[b % 8]; b >> 3
+//           from 1 to 6 makes one option invalid (family, type, protocol,
+//           timeout, peer check, listen address), to exercise argument checks
 //   byte 3  seed - 1
 //   then up to 16 rules of 4 bytes: r0 % 8 picks the kind (0-4 an errno fault,
 //   5 a short transfer, 6 an actor, 7 an fd limit); r1 the call (% 15) or the
@@ -48,7 +50,8 @@ struct Scenario {
   bool adversarial = false;
 };
 
-// Returns the scenario `data` encodes (see the layout above). Never fails.
+// Returns the scenario `data` encodes (see the layout above). Never fails; the
+// pair options are invalid in one input out of about five, on purpose.
 Scenario DecodeScenario(absl::Span<const uint8_t> data);
 
 // Returns bytes DecodeScenario turns into `scenario`, for seed corpora. Only
@@ -63,7 +66,8 @@ std::vector<uint8_t> EncodeScenario(const Scenario& scenario);
 // says why and the verdict is empty.
 RunResult RunScenario(const Scenario& scenario, BackendKind backend);
 
-// Returns the `sockfi run` command that replays `scenario` on `backend`.
+// Returns the `sockfi run` command that replays `scenario` on `backend` (with a
+// comment saying so when its options are invalid, which flags cannot express).
 std::string RunCommandFor(const Scenario& scenario, BackendKind backend);
 
 }  // namespace sockfi

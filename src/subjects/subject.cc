@@ -13,7 +13,7 @@ const std::vector<Subject>& AllSubjects() {
        "accept "
        "retries after poll, foreign connections rejected by peer address, one "
        "deadline over the whole call, every fd owned from birth.",
-       "sockfi src/pair/socket_pair.cc", &MakeSocketPair, true},
+       "sockfi src/pair/socket_pair.cc", &MakeSocketPair, true, true},
       {"kafka_python",
        "The classic unverified emulation: listen(min(SOMAXCONN, 128)) on the "
        "loopback address, a non-blocking connect whose EINPROGRESS and EINTR "
@@ -23,7 +23,7 @@ const std::vector<Subject>& AllSubjects() {
        "the listener closed in a finally.",
        "dpkp/kafka-python kafka/vendor/socketpair.py (from "
        "backports.socketpair)",
-       &KafkaPythonSocketPair, false},
+       &KafkaPythonSocketPair, false, false},
       {"planted_leak",
        "The hardened emulation with one planted bug: with token checking, a "
        "candidate connection that sent a wrong byte is dropped without closing "
@@ -34,7 +34,7 @@ const std::vector<Subject>& AllSubjects() {
          return MakeMutatedSocketPair(options, sys,
                                       Mutation::kLeakRejectedCandidate);
        },
-       true},
+       true, true},
   };
   return *kSubjects;
 }

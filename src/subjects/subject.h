@@ -23,6 +23,8 @@ struct Subject {
   std::string reference;    // what it is or models: repository and file
   PairRoutine make_pair;
   bool honours_deadline = false;  // bounded by PairOptions::timeout
+  // Refuses invalid PairOptions with InvalidArgument before any system call.
+  bool checks_arguments = false;
 };
 
 // Returns every registered subject, "hardened" first.

@@ -24,10 +24,11 @@ std::vector<uint8_t> RandomBytes(std::mt19937& rng, size_t max_size) {
 
 TEST(ScenarioTest, EveryInputDecodesToAValidScenario) {
   std::mt19937 rng(7);  // a fixed seed: the test is deterministic
+  int invalid = 0;      // inputs whose options are invalid on purpose
   for (int i = 0; i < 20000; ++i) {
     const std::vector<uint8_t> input = RandomBytes(rng, 80);
     const Scenario s = DecodeScenario(input);
-    ASSERT_TRUE(ValidatePairOptions(s.options).ok()) << i;
+    invalid += !ValidatePairOptions(s.options).ok();
     ASSERT_TRUE(ValidateSimConfig(s.sim).ok()) << i;
     ASSERT_LE(s.plan.faults.size() + s.plan.actors.size(), 16u);
     if (!s.adversarial) {
@@ -45,6 +46,25 @@ TEST(ScenarioTest, EveryInputDecodesToAValidScenario) {
         EXPECT_EQ(*fault->timing, Timing::kBefore);
       }
     }
+  }
+  // About 6 in 32 (and none but those) exercise the argument checks.
+  EXPECT_GT(invalid, 20000 * 4 / 32);
+  EXPECT_LT(invalid, 20000 * 8 / 32);
+}
+
+TEST(ScenarioTest, InvalidOptionsAreRefusedBeforeAnySystemCall) {
+  for (uint8_t which = 1; which <= 6; ++which) {
+    const uint8_t input[] = {0, 0, static_cast<uint8_t>(which << 3), 0};
+    const Scenario s = DecodeScenario(input);
+    ASSERT_FALSE(ValidatePairOptions(s.options).ok()) << int{which};
+    EXPECT_EQ(DecodeScenario(EncodeScenario(s)).options.family,
+              s.options.family);
+    const RunResult run = RunScenario(s, BackendKind::kSim);
+    EXPECT_EQ(run.record.status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(run.record.trace.empty());
+    EXPECT_TRUE(run.verdict.ok()) << run.verdict.Format();
+    EXPECT_NE(RunCommandFor(s, BackendKind::kSim).find("# invalid options ("),
+              std::string::npos);
   }
 }
 
