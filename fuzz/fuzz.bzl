@@ -32,6 +32,8 @@ def sockfi_fuzz_test(name, srcs, deps = [], dict = None, options = None, env = {
         deps = deps,
         linkopts = ["-fsanitize=fuzzer"],
         tags = ["manual", "fuzz-bin"],
+        # The OSS-Fuzz build test reads what each binary is built from.
+        visibility = ["//tests/oss_fuzz:__pkg__"],
     )
     data = [":" + name + "_bin", corpus]
     args = [

@@ -13,6 +13,9 @@ packages=(
   libbenchmark-dev   # Google Benchmark
   clang              # libFuzzer builds
   libclang-rt-14-dev # libFuzzer and sanitizer runtimes for clang
+  llvm               # llvm-cov and llvm-profdata for tools/fuzz_coverage.sh
+  zip                # fuzz/oss-fuzz/build.sh packs the seed corpora
+  unzip              # and its test reads them back
 )
 
 missing=()

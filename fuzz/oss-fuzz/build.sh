@@ -134,6 +134,8 @@ fuzz/oss-fuzz/README.md, e.g.
 fi
 CFLAGS=${CFLAGS:-}
 CXXFLAGS=${CXXFLAGS:-}
+jobs=${SOCKFI_JOBS:-$(nproc 2>/dev/null || echo 2)}
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "SOCKFI_JOBS=$jobs: expected a number of parallel compilations"
 
 # The repository: $SRC/sockfi on OSS-Fuzz (where the Dockerfile puts it; this script is
 # then $SRC/build.sh), or $SRC itself; $SRC defaults to the repository holding this
@@ -167,10 +169,8 @@ need_tool zip "to write the seed corpora (apt-get install zip)"
 
 read -r -a cc <<<"$CC"
 read -r -a cxx <<<"$CXX"
-read -r -a cflags <<<"$CFLAGS"
 read -r -a cxxflags <<<"$CXXFLAGS"
 read -r -a engine <<<"$LIB_FUZZING_ENGINE"
-jobs=${SOCKFI_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Flags for code that is not fuzzed (see is_fuzzed_code): the same, less the coverage
 # instrumentation. -fno-sanitize=fuzzer-no-link is added only when the flags ask for
@@ -251,6 +251,7 @@ or install Debian's libabsl-dev and pkg-config (tools/setup.sh) to use the syste
     echo "$stamp" >"$install/sockfi-stamp"
   fi
   absl_cflags=(-I"$install/include")
+  # shellcheck disable=SC2054  # the commas belong to -Wl,
   absl_libs=(-Wl,--start-group "$install"/lib/libabsl_*.a -Wl,--end-group)
 }
 

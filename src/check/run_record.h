@@ -26,8 +26,10 @@ struct RunRecord {
   bool inet = true;  // an emulated (inet/inet6) pair, not AF_UNIX
   absl::Duration deadline =
       absl::InfiniteDuration();  // its own deadline, if any
-  absl::Duration elapsed;  // how long the run took (virtual time on SimKernel)
-  std::string hang_dump;   // the simulated kernel's state when it saw a hang
+  absl::Duration elapsed;  // how long the run took (virtual time on SimKernel),
+                           // actors' time left out
+  absl::Duration actor_time;  // how long actors (other processes) took
+  std::string hang_dump;      // the simulated kernel's state when it saw a hang
   // Why the options were invalid, for a routine that promises to check them
   // (it must refuse them with InvalidArgument before any system call); unset
   // when they were valid or the routine makes no such promise.

@@ -13,10 +13,8 @@
 
 int main(int argc, char** argv) {
   const std::vector<sockfi::cli::Command> commands = {
-      sockfi::cli::PairCommand(),
-      sockfi::cli::ExploreCommand(),
-      sockfi::cli::RunCommand(),
-      sockfi::cli::ReplayCommand(),
+      sockfi::cli::PairCommand(),    sockfi::cli::ExploreCommand(),
+      sockfi::cli::RunCommand(),     sockfi::cli::ReplayCommand(),
       sockfi::cli::CatalogCommand(),
   };
   return sockfi::cli::RunCommandLine(

@@ -18,10 +18,10 @@ std::string FormatRunReport(const RunResult& result, const Subject& subject,
                     record.fds[1], ", after ",
                     absl::FormatDuration(record.elapsed), "\n");
   } else {
-    absl::StrAppend(&text, "outcome:  ",
-                    absl::StatusCodeToString(record.status.code()), ": ",
-                    record.status.message(), ", after ",
-                    absl::FormatDuration(record.elapsed), "\n");
+    absl::StrAppend(
+        &text, "outcome:  ", absl::StatusCodeToString(record.status.code()),
+        ": ", record.status.message(), ", after ",
+        absl::FormatDuration(record.elapsed), "\n");
   }
   absl::StrAppend(&text, "verdict:  ", result.verdict.Format());
   if (!record.hang_dump.empty()) {

@@ -165,9 +165,8 @@ class Explorer {
       absl::flat_hash_set<ViolationKind> kinds;
       for (const Violation& v : run.verdict.violations) kinds.insert(v.kind);
       for (ViolationKind kind : kinds) Record(plan, kind);
-    } else if (next != nullptr && (options_.extend_timeouts ||
-                                   run.record.status.code() !=
-                                       absl::StatusCode::kDeadlineExceeded)) {
+    } else if (next != nullptr && run.record.elapsed + run.record.actor_time <=
+                                      options_.extend_runs_up_to) {
       // Extend by one more atom from what this run did.
       const bool limited = HasFdLimit(schedule);
       for (Atom& atom : CandidateAtoms(run.record.trace, false, space_)) {

@@ -42,9 +42,11 @@ struct ExploreOptions {
   // commands that replay findings).
   SimConfig sim;
   uint64_t max_schedules = 5000000;  // stop (and say so) past this many
-  // Extend schedules whose run ended at its deadline. On the real kernel each
-  // such run costs the whole deadline, so the CLI turns this off there.
-  bool extend_timeouts = true;
+  // Runs that took longer than this (by the backend's clock, actors included)
+  // are not extended:
+  // on the real kernel a slow run (a deadline reached, a flood) costs its time
+  // again in every extension, so the CLI sets 20ms there.
+  absl::Duration extend_runs_up_to = absl::InfiniteDuration();
   // Called every few hundred schedules and once at the end; may be empty.
   std::function<void(const ExploreProgress&)> on_progress;
 };

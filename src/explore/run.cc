@@ -19,7 +19,9 @@ RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world) {
       spec.subject->make_pair(spec.options, injector);
   RunResult result;
   RunRecord& record = result.record;
-  record.elapsed = world->kernel().Now() - start;
+  // Actors are other processes: their time is not the routine's.
+  record.actor_time = injector.actor_time();
+  record.elapsed = world->kernel().Now() - start - record.actor_time;
   record.plan = spec.plan;
   record.trace = injector.TakeTrace();
   record.status = pair.status();

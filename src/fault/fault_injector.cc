@@ -23,6 +23,11 @@ Trace FaultInjector::trace() const {
   return trace_;
 }
 
+absl::Duration FaultInjector::actor_time() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return actor_time_;
+}
+
 Trace FaultInjector::TakeTrace() {
   std::lock_guard<std::mutex> lock(mu_);
   Trace taken = std::move(trace_);
@@ -198,7 +203,11 @@ void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
       acted = absl::FailedPreconditionError(absl::StrCat(
           "getsockname of fd ", fd, " failed: ", ErrnoName(target.error())));
     } else if (options_.actors != nullptr) {
+      const absl::Time start = inner_.Now();
       acted = options_.actors->Act(rule.actor, *target);
+      const absl::Duration took = inner_.Now() - start;
+      std::lock_guard<std::mutex> lock(mu_);
+      actor_time_ += took;
     }
     std::lock_guard<std::mutex> lock(mu_);
     TraceEvent& event = trace_[index];

@@ -76,6 +76,9 @@ class FaultInjector final : public Syscalls {
   // Returns the trace and starts a new, empty one (occurrence counts go on).
   Trace TakeTrace();
   const FaultPlan& plan() const { return plan_; }
+  // Returns the time actors took so far: another process's work, not the
+  // routine's (RunOnce leaves it out of the run's elapsed time).
+  absl::Duration actor_time() const;
   // Returns the backend calls are forwarded to.
   Syscalls& inner() { return inner_; }
 
@@ -129,6 +132,7 @@ class FaultInjector final : public Syscalls {
   std::array<uint32_t, kCallKindCount> occurrences_ = {};
   std::vector<FdState> fds_;
   uint32_t open_count_ = 0;
+  absl::Duration actor_time_;
   std::vector<std::thread::id> threads_;
 };
 

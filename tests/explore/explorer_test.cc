@@ -26,7 +26,7 @@ ExploreReport ExploreOn(const Subject& subject, BackendKind backend,
   options.depth = depth;
   if (backend == BackendKind::kReal) {
     options.pair_options.timeout = absl::Milliseconds(300);
-    options.extend_timeouts = false;
+    options.extend_runs_up_to = absl::Milliseconds(20);
     options.half_open = false;
   }
   return Explore(subject, backend, *MakeWorldFactory(backend), options);

@@ -23,8 +23,9 @@ fail() {
   exit 1
 }
 
-[ -n "${TEST_SRCDIR:-}" ] && [ -n "${TEST_WORKSPACE:-}" ] && [ -n "${TEST_TMPDIR:-}" ] ||
+if [ -z "${TEST_SRCDIR:-}" ] || [ -z "${TEST_WORKSPACE:-}" ] || [ -z "${TEST_TMPDIR:-}" ]; then
   fail "run me with: bazel test //tests/oss_fuzz:build_sh_test"
+fi
 runfiles=$TEST_SRCDIR/$TEST_WORKSPACE
 tmp=$TEST_TMPDIR
 start=$SECONDS
@@ -61,22 +62,6 @@ mkdir -p "$src/sockfi"
 # (build.sh, .options, .dict) and corpus/** (seeds and regressions).
 cp -RL "$runfiles/src" "$runfiles/fuzz" "$runfiles/corpus" "$src/sockfi/"
 cp -L "$runfiles/fuzz/oss-fuzz/build.sh" "$src/build.sh"
-# Files the targets need that tests/oss_fuzz/BUILD cannot name as labels yet (see the
-# comment there): read from the source folder that holds fuzz/*.options.
-fuzz_dir=$(dirname "$(readlink -f "$runfiles/fuzz/fault_plan_fuzzer.options")")
-workspace=$(dirname "$fuzz_dir")
-mapfile -t unexported < <(cat "$runfiles"/tests/oss_fuzz/*_sources.unexported | sort -u)
-for path in "${unexported[@]}"; do
-  [ -f "$workspace/$path" ] ||
-    fail "$path is not among this test's runfiles and not in $workspace either"
-  mkdir -p "$(dirname "$src/sockfi/$path")"
-  cp "$workspace/$path" "$src/sockfi/$path"
-done
-if [ "${#unexported[@]}" -ne 0 ]; then
-  echo "  note: ${#unexported[@]} files not exported by //fuzz were read from $workspace:"
-  echo "        ${unexported[*]}"
-  echo "        (changing them alone does not rerun this test; see tests/oss_fuzz/BUILD)"
-fi
 ok "$(find "$src/sockfi" -type f | wc -l) files in \$SRC/sockfi"
 
 # --- build.sh's lists of sources follow Bazel's deps --------------------------------------
@@ -134,7 +119,9 @@ ok "build.sh finished in $build_seconds s"
 step "\$OUT has, per target, the binary, the seed corpus zip, the .options and the .dict"
 for target in "${targets[@]}"; do
   binary=$out/$target
-  [ -f "$binary" ] && [ -x "$binary" ] || fail "$binary is missing or not executable"
+  if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then
+    fail "$binary is missing or not executable"
+  fi
   [ "$(head -c 4 "$binary" | od -An -c | tr -d ' ')" == '177ELF' ] ||
     fail "$binary is not an ELF executable"
   ok "$target: executable"
@@ -193,7 +180,8 @@ for target in "${targets[@]}"; do
     tail -n 20 "$dir/log" >&2
     fail "$target exited with status 0 but did not report \"Done 100 runs\""
   }
-  ok "$target ${args[*]}: $(grep -m1 -o 'INITED.*' "$dir/log" | cut -c1-60)...; done in $((SECONDS - run_start)) s"
+  shown="$target ${args[*]} $dir/corpus"
+  ok "${shown//$tmp/\$TEST_TMPDIR}: exit status 0 in $((SECONDS - run_start)) s ($(grep -m1 -o 'INITED cov: [0-9]*' "$dir/log"))"
 done
 
 printf '\nPASS: build.sh built %d fuzz targets in %d s; %d s in all\n' \

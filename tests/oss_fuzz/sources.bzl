@@ -6,10 +6,7 @@ rule follows `deps` from the given labels with an aspect and collects the `srcs`
 nothing else. It provides them as runfiles, under their workspace paths, and writes
 
     NAME.txt         one line "FUZZ_TARGET SOURCE.cc SOURCE.cc ..." (sorted), to check a
-                     hand-kept list of sources (fuzz/oss-fuzz/build.sh's) against Bazel's;
-    NAME.unexported  the workspace paths given in `unexported`, one a line: files the
-                     target needs that this package cannot name as labels (not exported
-                     by their package); a test has to find those some other way.
+                     hand-kept list of sources (fuzz/oss-fuzz/build.sh's) against Bazel's.
 
 Nothing is compiled: the labels are only analysed.
 """
@@ -47,14 +44,11 @@ def _fuzz_target_sources_impl(ctx):
             files.append(dep.files)  # a source file
     files = depset(transitive = files)
     cc = [f.short_path for f in files.to_list() if f.extension == "cc"]
-    cc += [path for path in ctx.attr.unexported if path.endswith(".cc")]
     sources = ctx.actions.declare_file(ctx.label.name + ".txt")
     ctx.actions.write(sources, " ".join([ctx.attr.fuzz_target] + sorted(cc)) + "\n")
-    unexported = ctx.actions.declare_file(ctx.label.name + ".unexported")
-    ctx.actions.write(unexported, "".join([path + "\n" for path in ctx.attr.unexported]))
     return [DefaultInfo(
-        files = depset([sources, unexported]),
-        runfiles = ctx.runfiles(files = [sources, unexported], transitive_files = files),
+        files = depset([sources]),
+        runfiles = ctx.runfiles(files = [sources], transitive_files = files),
     )]
 
 fuzz_target_sources = rule(
@@ -69,10 +63,6 @@ fuzz_target_sources = rule(
             allow_files = True,
             doc = "what the target is built from: source files, cc rules (followed " +
                   "through their deps), or the fuzz binary itself",
-        ),
-        "unexported": attr.string_list(
-            doc = "workspace paths of further sources the target needs that cannot " +
-                  "be named as labels from here",
         ),
     },
     doc = "Collects the workspace sources of a fuzz target, with a list of its .cc files.",
