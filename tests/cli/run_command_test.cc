@@ -2,6 +2,7 @@
 // binary.
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -136,6 +137,59 @@ TEST(ExploreCommandTest, BadInputIsAUsageError) {
   EXPECT_EQ(json.err,
             "sockfi explore: --json=/nonexistent/dir/r.json: cannot write that "
             "file\n");
+}
+
+TEST(ReplayCommandTest, ReplaysCorpusFilesAndCrashes) {
+  // The regression input found against planted_leak: a violation there, none in
+  // the hardened emulation.
+  const std::string crashes = "corpus/subject_fuzzer/regressions";
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(crashes)) {
+    files.push_back(entry.path().string());
+  }
+  ASSERT_EQ(files.size(), 1u);
+  ProgramResult bug = Sockfi({"replay", "--subject=planted_leak", files[0]});
+  EXPECT_EQ(bug.exit_code, 1) << bug.err;
+  EXPECT_THAT(bug.out,
+              HasSubstr("target:   subject_fuzzer\nreplay:   sockfi run "
+                        "--plan='"));
+  EXPECT_THAT(bug.out, HasSubstr("--subject=planted_leak"));
+  EXPECT_THAT(bug.out, HasSubstr("verdict:  leak: fd "));
+  ProgramResult fixed = Sockfi({"replay", files[0]});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.out;
+  EXPECT_THAT(fixed.out, HasSubstr("verdict:  OK: no violation"));
+
+  ProgramResult text =
+      Sockfi({"replay", "--target=fault_plan_fuzzer", files[0]});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_THAT(text.out, HasSubstr("target:   fault_plan_fuzzer\ntext:     \""));
+  EXPECT_THAT(text.out, HasSubstr("parse:    refused: line 1, column 1: "));
+}
+
+TEST(ReplayCommandTest, BadInputIsAUsageError) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"replay"},
+       "sockfi replay: name at least one file (a crash or corpus file of a "
+       "fuzz target)\n"},
+      {{"replay", "/nonexistent/crash-1"},
+       "sockfi replay: cannot read /nonexistent/crash-1: No such file or "
+       "directory\n"},
+      {{"replay", "/tmp"},
+       "sockfi replay: cannot read /tmp: it is a directory\n"},
+      {{"replay", "--target=nope", "x"},
+       "sockfi replay: --target=nope: the targets are socketpair_sim_fuzzer, "
+       "subject_fuzzer, socketpair_real_fuzzer, fault_plan_fuzzer\n"},
+  };
+  for (const auto& [args, message] : cases) {
+    ProgramResult r = Sockfi(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back();
+    EXPECT_EQ(r.err, message);
+  }
+  const std::string orphan = TempPath("crash-orphan");
+  std::ofstream(orphan) << "x";
+  ProgramResult r = Sockfi({"replay", orphan});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("cannot tell which fuzz target"));
 }
 
 TEST(CatalogCommandTest, PrintsTheTable) {
