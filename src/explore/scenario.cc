@@ -143,6 +143,12 @@ Scenario DecodeScenario(absl::Span<const uint8_t> data) {
     Occurrences when;
     when.first = 1 + (r2 & 0x7f) % 16;
     when.last = (r2 & 0x80) ? Occurrences::kOpenEnd : when.first;
+    // Realistic rules keep firing only for causes that last (fd or port
+    // exhaustion): a signal or an empty queue does not recur forever.
+    const auto transient = [&](CallKind call, int error_number) {
+      const CatalogEntry* entry = catalog.Find(call, error_number);
+      return entry != nullptr && !entry->persistent;
+    };
     const int kind = r0 % 8;
     if (kind <= 4) {
       FaultRule rule;
@@ -171,6 +177,8 @@ Scenario DecodeScenario(absl::Span<const uint8_t> data) {
         const auto entries = catalog.EntriesFor(rule.call);
         if (entries.empty()) continue;
         fault.error_number = entries[r3 % entries.size()].error_number;
+        if (transient(rule.call, fault.error_number))
+          rule.when.last = rule.when.first;
       }
       rule.action = fault;
       scenario.plan.faults.push_back(rule);

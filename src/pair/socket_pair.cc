@@ -26,6 +26,8 @@ constexpr size_t kTokenSize = 16;
 // Accepted connections that may wait at once for the token (token-only
 // checking).
 constexpr size_t kMaxCandidates = 8;
+// A poll interrupted sooner than this did not really wait: counted as a stall.
+constexpr absl::Duration kInstantPoll = absl::Microseconds(20);
 // Foreign connections rejected in one call before giving up: past this many,
 // someone is flooding our listener and waiting out the deadline helps nobody.
 constexpr int kMaxForeignConnections = 64;
@@ -563,8 +565,8 @@ absl::Status LoopbackPairBuilder::PollUntilDeadline(absl::Span<pollfd> fds,
   if (!polled.ok()) {
     if (polled.error() != EINTR) return StepErrorStatus("poll", polled.error());
     // A signal: look again. A poll that waited is no spin, however many signals
-    // come; one that returned at once, with no time passing, is.
-    if (syscalls_.Now() == before) return Stall("poll", EINTR);
+    // come; one that returned at once (no time, or next to none, passing) is.
+    if (syscalls_.Now() - before < kInstantPoll) return Stall("poll", EINTR);
     return absl::OkStatus();
   }
   *ready = *polled;
