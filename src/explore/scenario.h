@@ -18,7 +18,8 @@
 //   byte 3  seed - 1
 //   then up to 16 rules of 4 bytes: r0 % 8 picks the kind (0-4 an errno fault,
 //   5 a short transfer, 6 an actor, 7 an fd limit); r1 the call (% 15) or the
-//   actor; r2 the occurrence (1 + (r2 & 0x7f) % 16, bit 7 "from there on"); r3
+//   actor; r2 the occurrence (1 + (r2 & 0x7f) % 16, bit 7 "from there on" —
+//   for a realistic errno only when its cause lasts, as the catalog says); r3
 //   the errno (an entry of the catalog for that call; adversarial: of every
 //   errno sockfi knows, bit 7 forcing the timing bit 6 gives — but never a
 //   close that keeps its fd, which only a wrong retry could survive), the byte
