@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/sys/errno_name.h"
@@ -57,10 +57,33 @@ bool UsesFd(CallKind call) {
          call != CallKind::kClose;
 }
 
+// The fds of one run (a handful): a small map kept in a vector, searched in
+// order, so judging a run costs no hash table.
+template <typename Value>
+class FdMap {
+ public:
+  Value* Find(int fd) {
+    for (auto& [key, value] : entries_) {
+      if (key == fd) return &value;
+    }
+    return nullptr;
+  }
+  Value& operator[](int fd) {
+    if (Value* value = Find(fd)) return *value;
+    entries_.emplace_back(fd, Value());
+    return entries_.back().second;
+  }
+  auto begin() const { return entries_.begin(); }
+  auto end() const { return entries_.end(); }
+
+ private:
+  absl::InlinedVector<std::pair<int, Value>, 16> entries_;
+};
+
 }  // namespace
 
 void CheckFdLedger(const RunRecord& record, std::vector<Violation>* out) {
-  absl::flat_hash_map<int, FdHistory> fds;
+  FdMap<FdHistory> fds;
   const Trace& trace = record.trace;
   for (int i = 0; i < static_cast<int>(trace.size()); ++i) {
     const TraceEvent& event = trace[i];
@@ -70,30 +93,30 @@ void CheckFdLedger(const RunRecord& record, std::vector<Violation>* out) {
       history = FdHistory{true, i, -1};
     }
     if (event.fd < 0) continue;
-    auto it = fds.find(event.fd);
+    FdHistory* history = fds.Find(event.fd);
     if (event.call == CallKind::kClose) {
-      if (it == fds.end()) {
+      if (history == nullptr) {
         out->push_back(
             {ViolationKind::kForeignClose,
              absl::StrCat(EventName(trace, i), " closed fd ", event.fd,
                           ", which the routine never opened")});
-      } else if (!it->second.open) {
+      } else if (!history->open) {
         out->push_back(
             {ViolationKind::kDoubleClose,
              absl::StrCat(EventName(trace, i), " closed fd ", event.fd,
-                          " again; ", EventName(trace, it->second.closed_by),
+                          " again; ", EventName(trace, history->closed_by),
                           " had closed it", FaultsBefore(record, i))});
       } else if (Released(event)) {
-        it->second.open = false;
-        it->second.closed_by = i;
+        history->open = false;
+        history->closed_by = i;
       }
       continue;
     }
-    if (UsesFd(event.call) && it != fds.end() && !it->second.open) {
+    if (UsesFd(event.call) && history != nullptr && !history->open) {
       out->push_back(
           {ViolationKind::kUseAfterClose,
            absl::StrCat(EventName(trace, i), " used fd ", event.fd, " after ",
-                        EventName(trace, it->second.closed_by), " closed it")});
+                        EventName(trace, history->closed_by), " closed it")});
     }
   }
   std::vector<std::pair<int, int>>
@@ -117,7 +140,7 @@ void CheckFdLedger(const RunRecord& record, std::vector<Violation>* out) {
 }
 
 std::vector<int> OpenAtEnd(const Trace& trace) {
-  absl::flat_hash_map<int, bool> open;
+  FdMap<bool> open;
   for (const TraceEvent& event : trace) {
     for (int fd : event.new_fds) {
       if (fd >= 0) open[fd] = true;

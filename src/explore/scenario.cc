@@ -137,6 +137,7 @@ Scenario DecodeScenario(absl::Span<const uint8_t> data) {
   scenario.sim.seed = uint64_t{in.Next()} + 1;
 
   const ErrnoCatalog& catalog = ErrnoCatalog::Linux();
+  scenario.plan.faults.reserve(std::min(kMaxRules, data.size() / 4));
   for (size_t rules = 0; rules < kMaxRules && !in.AtEnd(); ++rules) {
     const uint8_t r0 = in.Next(), r1 = in.Next(), r2 = in.Next(),
                   r3 = in.Next();
@@ -285,15 +286,23 @@ RunResult RunScenario(const Scenario& scenario, BackendKind backend) {
         absl::StrCat("no subject named \"", scenario.subject, "\""));
     return result;
   }
-  absl::StatusOr<WorldFactory> worlds = MakeWorldFactory(backend, scenario.sim);
-  if (!worlds.ok()) {
-    result.record.status = worlds.status();
-    return result;
+  if (backend == BackendKind::kSim) {
+    absl::Status valid = ValidateSimConfig(scenario.sim);
+    if (!valid.ok()) {
+      result.record.status = valid;
+      return result;
+    }
   }
   spec.plan = scenario.plan;
   spec.adversarial = scenario.adversarial;
   spec.options = scenario.options;
-  return RunOnce(spec, *worlds);
+  // A factory capturing one pointer: std::function keeps it without a heap
+  // allocation (this runs once per fuzzer input).
+  const SimConfig* sim = &scenario.sim;
+  return RunOnce(spec, [backend, sim]() -> std::unique_ptr<World> {
+    if (backend == BackendKind::kReal) return MakeRealWorld();
+    return std::move(*MakeSimWorld(*sim));
+  });
 }
 
 std::string RunCommandFor(const Scenario& scenario, BackendKind backend) {

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "src/fault/errno_catalog.h"
 #include "src/fault/fault_plan.h"
 #include "src/fault/host_actors.h"
@@ -130,10 +131,10 @@ class FaultInjector final : public Syscalls {
   Trace trace_;
   uint32_t next_index_ = 0;
   std::array<uint32_t, kCallKindCount> occurrences_ = {};
-  std::vector<FdState> fds_;
+  absl::InlinedVector<FdState, 16> fds_;  // by fd number
   uint32_t open_count_ = 0;
   absl::Duration actor_time_;
-  std::vector<std::thread::id> threads_;
+  absl::InlinedVector<std::thread::id, 4> threads_;
 };
 
 }  // namespace sockfi
