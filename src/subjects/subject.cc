@@ -1,41 +1,28 @@
 #include "src/subjects/subject.h"
 
 #include "absl/strings/str_join.h"
-#include "src/pair/mutation.h"
-#include "src/subjects/kafka_python.h"
+#include "src/subjects/models.h"
+#include "src/subjects/mutants.h"
 
 namespace sockfi {
 
 const std::vector<Subject>& AllSubjects() {
-  static const std::vector<Subject>* const kSubjects = new std::vector<Subject>{
-      {"hardened",
-       "sockfi's own emulation: argument checks, atomic CLOEXEC, connect and "
-       "accept "
-       "retries after poll, foreign connections rejected by peer address, one "
-       "deadline over the whole call, every fd owned from birth.",
-       "sockfi src/pair/socket_pair.cc", &MakeSocketPair, true, true},
-      {"kafka_python",
-       "The classic unverified emulation: listen(min(SOMAXCONN, 128)) on the "
-       "loopback address, a non-blocking connect whose EINPROGRESS and EINTR "
-       "are "
-       "swallowed, a blocking accept with no retry, no peer check and no "
-       "deadline, "
-       "the listener closed in a finally.",
-       "dpkp/kafka-python kafka/vendor/socketpair.py (from "
-       "backports.socketpair)",
-       &KafkaPythonSocketPair, false, false},
-      {"planted_leak",
-       "The hardened emulation with one planted bug: with token checking, a "
-       "candidate connection that sent a wrong byte is dropped without closing "
-       "its fd. Only an impostor reveals it. Kept to show that the fuzzers and "
-       "the explorer find what they should.",
-       "sockfi src/pair/mutation.h (Mutation::kLeakRejectedCandidate)",
-       [](const PairOptions& options, Syscalls& sys) {
-         return MakeMutatedSocketPair(options, sys,
-                                      Mutation::kLeakRejectedCandidate);
-       },
-       true, true},
-  };
+  static const std::vector<Subject>* const kSubjects = [] {
+    auto* subjects = new std::vector<Subject>;
+    subjects->push_back(
+        {"hardened",
+         "sockfi's own emulation: argument checks, atomic CLOEXEC, connect and "
+         "accept retries after poll, foreign connections rejected by peer "
+         "address, one deadline over the whole call, every fd owned from "
+         "birth.",
+         "sockfi src/pair/socket_pair.cc", &MakeSocketPair, true, true, ""});
+    for (Subject& model : ModelSubjects())
+      subjects->push_back(std::move(model));
+    for (Subject& mutant : MutantSubjects()) {
+      subjects->push_back(std::move(mutant));
+    }
+    return subjects;
+  }();
   return *kSubjects;
 }
 

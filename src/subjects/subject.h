@@ -25,9 +25,14 @@ struct Subject {
   bool honours_deadline = false;  // bounded by PairOptions::timeout
   // Refuses invalid PairOptions with InvalidArgument before any system call.
   bool checks_arguments = false;
+  // For a mutant: the violation kind its planted bug must be caught as (the
+  // name ViolationName gives, e.g. "leak"); empty for other subjects.
+  std::string planted_violation;
 };
 
-// Returns every registered subject, "hardened" first.
+// Returns every registered subject: "hardened", then the models of other
+// implementations (src/subjects/models.h), then the mutants of hardened
+// (src/subjects/mutants.h).
 const std::vector<Subject>& AllSubjects();
 
 // Returns the subject named `name`, or nullptr.
