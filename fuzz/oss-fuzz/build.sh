@@ -66,6 +66,8 @@ scenario_sources=(
   src/fault/real_host_actors.cc # //src/fault:real_host_actors
   src/pair/socket_pair.cc       # //src/pair:socket_pair
   src/subjects/kafka_python.cc  # //src/subjects:kafka_python
+  src/subjects/models.cc        # //src/subjects:models
+  src/subjects/mutants.cc       # //src/subjects:mutants
   src/subjects/subject.cc       # //src/subjects:subject
   src/check/fd_ledger.cc        # //src/check:fd_ledger
   src/check/judge.cc            # //src/check:judge
