@@ -65,7 +65,11 @@ scenario_sources=(
   src/fault/fault_injector.cc   # //src/fault:fault_injector
   src/fault/real_host_actors.cc # //src/fault:real_host_actors
   src/pair/socket_pair.cc       # //src/pair:socket_pair
+  src/subjects/cpython.cc       # //src/subjects:cpython
+  src/subjects/curl.cc          # //src/subjects:curl
   src/subjects/kafka_python.cc  # //src/subjects:kafka_python
+  src/subjects/libevent.cc      # //src/subjects:libevent
+  src/subjects/tor.cc           # //src/subjects:tor
   src/subjects/models.cc        # //src/subjects:models
   src/subjects/mutants.cc       # //src/subjects:mutants
   src/subjects/subject.cc       # //src/subjects:subject

@@ -79,7 +79,12 @@ void CheckLiveness(const RunRecord& record, const LivenessLimits& limits,
   const bool cut_off = std::any_of(
       record.trace.begin(), record.trace.end(),
       [](const TraceEvent& e) { return e.error_number == kCutOffErrno; });
-  if (static_cast<int>(record.trace.size()) > limits.call_budget || cut_off) {
+  // A run cut off for spinning is reported as the spin, unless it was long too.
+  const bool spun = std::any_of(
+      out->begin(), out->end(),
+      [](const Violation& v) { return v.kind == ViolationKind::kBusySpin; });
+  if (static_cast<int>(record.trace.size()) > limits.call_budget ||
+      (cut_off && !spun)) {
     out->push_back(
         {ViolationKind::kCallBudget,
          absl::StrCat(record.trace.size(), " calls, more than the budget of ",

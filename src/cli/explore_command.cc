@@ -14,10 +14,14 @@
 #include "src/cli/backend_flags.h"
 #include "src/cli/pair_flags.h"
 #include "src/explore/explorer.h"
+#include "src/explore/html_report.h"
+#include "src/explore/matrix.h"
 #include "src/explore/report.h"
 
 ABSL_FLAG(int32_t, depth, 2, "faults per schedule, at most (1 to 4)");
 ABSL_FLAG(std::string, json, "", "also write the report as JSON to this file");
+ABSL_FLAG(std::string, html, "",
+          "also write the report as one self-contained HTML page to this file");
 ABSL_FLAG(uint64_t, max_schedules, 5000000,
           "stop after this many schedules (the report says so)");
 
@@ -64,6 +68,17 @@ int RunExplore(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
+  const std::string html_path = absl::GetFlag(FLAGS_html);
+  std::ofstream html_file;
+  if (!html_path.empty()) {
+    html_file.open(html_path);
+    if (!html_file) {
+      std::fprintf(stderr,
+                   "sockfi explore: --html=%s: cannot write that file\n",
+                   html_path.c_str());
+      return kExitUsage;
+    }
+  }
   options.depth = depth;
   options.sim = backend->sim;
   options.adversarial = backend->adversarial;
@@ -83,6 +98,7 @@ int RunExplore(const std::vector<std::string>& args) {
   }
   const bool progress = isatty(STDERR_FILENO);
   absl::Time last_progress = absl::InfinitePast();
+  std::string subject_label;  // "kafka_python (2/7) " when there are several
   options.on_progress = [&](const ExploreProgress& p) {
     if (!progress || absl::Now() - last_progress < absl::Milliseconds(100))
       return;
@@ -90,9 +106,9 @@ int RunExplore(const std::vector<std::string>& args) {
     const double total = static_cast<double>(p.done + p.pending);
     const int filled = total > 0 ? static_cast<int>(30 * p.done / total) : 30;
     std::fprintf(stderr,
-                 "\r[%s%s] depth %d: %llu schedules run, %llu queued, %llu "
-                 "with a violation ",
-                 std::string(filled, '=').c_str(),
+                 "\r%s[%s%s] depth %d: %llu schedules run, %llu queued, "
+                 "%llu with a violation ",
+                 subject_label.c_str(), std::string(filled, '=').c_str(),
                  std::string(30 - filled, ' ').c_str(), p.level,
                  static_cast<unsigned long long>(p.done),
                  static_cast<unsigned long long>(p.pending),
@@ -100,14 +116,28 @@ int RunExplore(const std::vector<std::string>& args) {
   };
 
   std::vector<ExploreReport> reports;
-  bool violation = false;
-  for (const Subject* subject : backend->subjects) {
+  const size_t count = backend->subjects.size();
+  for (size_t i = 0; i < count; ++i) {
+    const Subject& subject = *backend->subjects[i];
+    if (count > 1) {
+      subject_label =
+          absl::StrFormat("%s (%d/%d) ", subject.name, i + 1, count);
+    }
     ExploreReport report =
-        Explore(*subject, backend->backend, backend->make_world, options);
-    if (progress) std::fprintf(stderr, "\r%100s\r", "");
-    std::printf("%s\n", FormatReport(report).c_str());
-    violation |= !report.findings.empty();
+        Explore(subject, backend->backend, backend->make_world, options);
+    if (progress) std::fprintf(stderr, "\r%120s\r", "");
+    if (count == 1) std::printf("%s\n", FormatReport(report).c_str());
     reports.push_back(std::move(report));
+  }
+  if (count > 1) std::printf("%s", FormatMatrix(reports).c_str());
+  if (html_file.is_open()) {
+    html_file << ExploreReportsToHtml(reports);
+    html_file.close();
+    if (!html_file) {
+      std::fprintf(stderr, "sockfi explore: writing %s failed\n",
+                   html_path.c_str());
+      return kExitFailure;
+    }
   }
   if (json_file.is_open()) {
     json_file << ReportsToJson(reports);
@@ -118,7 +148,7 @@ int RunExplore(const std::vector<std::string>& args) {
       return kExitFailure;
     }
   }
-  return violation ? kExitFailure : kExitOk;
+  return HardenedViolates(reports) ? kExitFailure : kExitOk;
 }
 
 }  // namespace
@@ -128,28 +158,38 @@ Command ExploreCommand() {
       "explore",
       "try every realistic fault at every call, to a depth; report minimal "
       "plans",
-      "sockfi explore [--depth=N] [--backend=sim|real] [--subject=hardened] "
-      "[--adversarial] [--json=FILE]",
+      "sockfi explore [--subject=hardened|NAME,NAME...|all] [--depth=N] "
+      "[--backend=sim|real] [--adversarial] [--json=FILE] [--html=FILE]",
       "Records the subject's fault-free run, then runs it once per schedule: "
-      "every "
-      "call occurrence ×\n"
-      "every errno the catalog lists for it (and short transfers, foreign "
-      "clients "
-      "and floods after\n"
-      "listen, fd limits), extended from each new run's trace up to --depth "
-      "faults. "
-      "Every violation\n"
-      "is minimised to the fewest faults that still cause it and printed with "
-      "the "
-      "`sockfi run`\n"
-      "command that reproduces it. Prints a table of each fault: how often it "
-      "was "
-      "handled and how\n"
-      "often it led to a violation. On the real backend each run's deadline is "
-      "cut to 300ms,\n"
-      "and schedules whose run took longer than 20ms are not extended.\n"
-      "Exit status 1 when any violation was found.",
-      WithBackendFlags(WithPairFlags({"depth", "json", "max_schedules"})),
+      "every call occurrence\n"
+      "× every errno the catalog lists for it (and short transfers, foreign "
+      "clients and floods\n"
+      "after listen, fd limits), extended from each new run's trace up to "
+      "--depth faults. Every\n"
+      "violation is minimised to the fewest faults that still cause it and "
+      "printed with the\n"
+      "`sockfi run` command that reproduces it.\n"
+      "\n"
+      "One subject: prints a table of each fault (how often it was handled, "
+      "how often it led to a\n"
+      "violation) and the findings by kind. Several (--subject=all, or a "
+      "list): prints the matrix,\n"
+      "one row a subject, one column a kind of violation, each cell the number "
+      "of distinct minimal\n"
+      "plans, then the shortest plan of each cell and the mutation score (how "
+      "many mutants were\n"
+      "caught by the violation they were planted for). --json and --html hold "
+      "every finding.\n"
+      "\n"
+      "On the real backend each run's deadline is cut to 300ms, and schedules "
+      "whose run took\n"
+      "longer than 20ms are not extended.\n"
+      "\n"
+      "Exit status: 1 only when `hardened` was explored and has a violation "
+      "(the models and the\n"
+      "mutants are expected to have some), 2 for bad arguments, else 0.",
+      WithBackendFlags(
+          WithPairFlags({"depth", "json", "html", "max_schedules"})),
       &RunExplore,
   };
 }

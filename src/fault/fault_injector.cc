@@ -10,7 +10,6 @@
 #include "src/sys/errno_name.h"
 
 namespace sockfi {
-namespace {}  // namespace
 
 FaultInjector::FaultInjector(Syscalls& inner, FaultPlan plan,
                              InjectorOptions options)
@@ -64,6 +63,16 @@ uint32_t FaultInjector::ThreadIndex() {
   return static_cast<uint32_t>(threads_.size() - 1);
 }
 
+namespace {
+
+// Returns whether two finished calls failed the same way on the same fd.
+bool SameFailure(const TraceEvent& a, const TraceEvent& b) {
+  return a.error_number != 0 && a.call == b.call && a.fd == b.fd &&
+         a.error_number == b.error_number;
+}
+
+}  // namespace
+
 size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
                             bool nonblocking, int new_fds, FiredFault* fault) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -77,7 +86,17 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
   event.arg2 = arg2;
   event.nonblocking = nonblocking;
 
-  if (next_index_ > options_.call_budget && call != CallKind::kClose) {
+  if (trace_.empty() || trace_.back().error_number == 0) {
+    spin_run_ = 0;
+  } else if (trace_.size() >= 2 &&
+             SameFailure(trace_.back(), trace_[trace_.size() - 2])) {
+    ++spin_run_;
+  } else {
+    spin_run_ = 1;
+  }
+  if ((next_index_ > options_.call_budget ||
+       spin_run_ >= options_.spin_cutoff) &&
+      call != CallKind::kClose) {
     event.fault.kind = FaultKind::kCutOff;
     event.fault.error_number = kCutOffErrno;
     event.fault.timing = Timing::kBefore;

@@ -42,6 +42,11 @@ struct InjectorOptions {
   // with kCutOffErrno (ECUTOFF) without reaching the backend, so a routine that
   // loops forever unwinds instead of running out of memory.
   uint32_t call_budget = 20000;
+  // The same call on the same fd failing with the same errno this many times
+  // in a row also cuts the run off: a routine retrying without waiting never
+  // stops by itself, and the liveness oracle needs far fewer calls to see the
+  // spin (LivenessLimits::spin_budget) than the call budget allows.
+  uint32_t spin_cutoff = 1000;
 };
 
 class FaultInjector final : public Syscalls {
@@ -130,6 +135,9 @@ class FaultInjector final : public Syscalls {
   mutable std::mutex mu_;
   Trace trace_;
   uint32_t next_index_ = 0;
+  // The failures in a row of one (call, fd, errno) that ended the trace when
+  // the last call began.
+  uint32_t spin_run_ = 0;
   std::array<uint32_t, kCallKindCount> occurrences_ = {};
   absl::InlinedVector<FdState, 16> fds_;  // by fd number
   uint32_t open_count_ = 0;

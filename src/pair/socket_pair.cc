@@ -98,8 +98,10 @@ class LoopbackPairBuilder {
         syscalls_(syscalls),
         mutation_(mutation),
         deadline_(syscalls.Now() + options.timeout),
-        check_addresses_(Wants(options, PeerCheck::kAddresses)),
-        check_token_(Wants(options, PeerCheck::kToken)) {}
+        check_addresses_(Wants(options, PeerCheck::kAddresses) &&
+                         mutation != Mutation::kPeerCheckSkipped),
+        check_token_(Wants(options, PeerCheck::kToken) &&
+                     mutation != Mutation::kPeerCheckSkipped) {}
 
   absl::StatusOr<SocketPair> Build();
 
@@ -172,6 +174,7 @@ class LoopbackPairBuilder {
   int stalls_ = 0;
   bool polled_ = false;  // whether the events being handled came from poll
   int foreign_rejected_ = 0;
+  bool accept_error_swallowed_ = false;  // Mutation::kAcceptErrorSwallowed
   // The last accept error that took a queued connection, or recv error that
   // made a candidate go: what probably lost our connection.
   struct {
@@ -191,15 +194,27 @@ absl::StatusOr<SocketPair> LoopbackPairBuilder::Build() {
       OpenListener(absl::MakeConstSpan(random).subspan(kTokenSize));
   if (status.ok()) status = StartConnect();
   if (status.ok()) status = AwaitOurConnection();
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    if (mutation_ == Mutation::kCloseErrnoReported) {
+      SysStatus closed = client_.Close();
+      if (!closed.ok()) return StepErrorStatus("close", closed.error());
+    }
+    return status;
+  }
   // Ours is accepted: nobody else may connect from here on. The fd is released
   // even if close reports an error, and nothing about the pair depends on it.
-  (void)listener_.Close();
+  const int listener_fd = listener_.get();
+  SysStatus closed = listener_.Close();
+  if (mutation_ == Mutation::kCloseRetriedOnEintr && !closed.ok() &&
+      closed.error() == EINTR) {
+    (void)syscalls_.Close(listener_fd);
+  }
   if (check_token_) {
     status = EchoToken();
     if (!status.ok()) return status;
   }
-  if ((options_.type & SOCK_NONBLOCK) == 0) {
+  if ((options_.type & SOCK_NONBLOCK) == 0 &&
+      mutation_ != Mutation::kClientLeftNonBlocking) {
     SysStatus blocking = syscalls_.SetNonBlocking(client_.get(), false);
     if (!blocking.ok()) return StepErrorStatus("fcntl", blocking.error());
   }
@@ -231,7 +246,11 @@ absl::Status LoopbackPairBuilder::OpenListener(
   if (!bound.ok()) return bound;
 
   SysStatus listening = syscalls_.Listen(listener_.get(), kBacklog);
-  if (!listening.ok()) return StepErrorStatus("listen", listening.error());
+  if (!listening.ok()) {
+    return StepErrorStatus(
+        mutation_ == Mutation::kListenReportedAsBind ? "bind" : "listen",
+        listening.error());
+  }
 
   SysResult<SockAddr> name = syscalls_.GetSockName(listener_.get());
   if (!name.ok()) return StepErrorStatus("getsockname", name.error());
@@ -242,9 +261,12 @@ absl::Status LoopbackPairBuilder::OpenListener(
 absl::Status LoopbackPairBuilder::BindListener(const SockAddr& address) {
   (void)listener_.Close();  // a previous attempt's socket, if any
   SysResult<UniqueFd> listener = Own(
-      syscalls_, syscalls_.Socket(options_.family,
-                                  SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                                  options_.protocol));
+      syscalls_,
+      syscalls_.Socket(
+          options_.family,
+          SOCK_STREAM | SOCK_CLOEXEC |
+              (mutation_ == Mutation::kBlockingListener ? 0 : SOCK_NONBLOCK),
+          options_.protocol));
   if (!listener.ok()) return StepErrorStatus("socket", listener.error());
   listener_ = std::move(*listener);
   SysStatus bound = syscalls_.Bind(listener_.get(), address);
@@ -272,6 +294,9 @@ absl::Status LoopbackPairBuilder::StartConnect() {
   // at once.
   if (!connecting.ok() && connecting.error() != EINPROGRESS &&
       connecting.error() != EINTR) {
+    if (mutation_ == Mutation::kClientLeakedOnConnectError) {
+      (void)client_.Release();
+    }
     return StepErrorStatus("connect", connecting.error());
   }
   if (check_addresses_) {
@@ -287,6 +312,7 @@ absl::Status LoopbackPairBuilder::AwaitOurConnection() {
   std::array<pollfd, 2 + kMaxCandidates> fds;
   bool first_round = true;
   while (!(accepted_.valid() && ClientDone())) {
+    if (accept_error_swallowed_) break;
     size_t count = 0;
     // Until ours is accepted, the client is also watched for input: any before
     // the echo means our connection died (EOF or reset) before it was accepted.
@@ -399,13 +425,28 @@ absl::Status LoopbackPairBuilder::OnListenerReadable() {
   const int flags = options_.type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
   SysResult<AcceptedSocket> accepted =
       syscalls_.Accept4(listener_.get(), flags);
+  while (mutation_ == Mutation::kBusyRetryOnEmfile && !accepted.ok() &&
+         accepted.error() == EMFILE) {
+    accepted = syscalls_.Accept4(listener_.get(), flags);
+  }
   if (!accepted.ok()) {
+    if (mutation_ == Mutation::kAcceptConnAbortedFatal &&
+        accepted.error() == ECONNABORTED) {
+      return StepErrorStatus("accept", ECONNABORTED);
+    }
     if (IsRetryableAcceptError(accepted.error())) {
       // Besides EAGAIN and EINTR these took a queued connection, maybe ours.
       if (accepted.error() != EAGAIN && accepted.error() != EINTR) {
         loss_cause_ = {"accept", accepted.error()};
       }
       return Stall("accept", accepted.error());
+    }
+    if (mutation_ == Mutation::kListenerLeakedOnAcceptError) {
+      (void)listener_.Release();
+    }
+    if (mutation_ == Mutation::kAcceptErrorSwallowed) {
+      accept_error_swallowed_ = true;
+      return absl::OkStatus();
     }
     return StepErrorStatus("accept", accepted.error());
   }
@@ -469,7 +510,7 @@ absl::Status LoopbackPairBuilder::OnCandidateReadable(size_t index) {
   // fail this way while its client is healthy; if it did die, the client sees
   // it too, and a receive error is the best explanation).
   if (!received.ok()) loss_cause_ = {"recv", received.error()};
-  if (mutation_ == Mutation::kLeakRejectedCandidate && received.ok() &&
+  if (mutation_ == Mutation::kRejectedCandidateLeaked && received.ok() &&
       *received > 0) {
     (void)candidates_[index].fd.Release();
   }
@@ -557,13 +598,22 @@ absl::Status LoopbackPairBuilder::PollUntilDeadline(absl::Span<pollfd> fds,
   *ready = 0;
   const absl::Time before = syscalls_.Now();
   const absl::Duration remaining = deadline_ - before;
-  if (remaining <= absl::ZeroDuration()) return DeadlineError(step);
+  const bool deadline = mutation_ != Mutation::kNoDeadline;
+  if (deadline && remaining <= absl::ZeroDuration()) {
+    return DeadlineError(step);
+  }
   // Round up, so that a poll that times out ends past the deadline.
-  const int64_t timeout_ms = absl::ToInt64Milliseconds(
+  int64_t timeout_ms = absl::ToInt64Milliseconds(
       remaining + absl::Milliseconds(1) - absl::Nanoseconds(1));
+  if (!deadline) timeout_ms = -1;
+  if (mutation_ == Mutation::kPollTimeoutInSeconds) {
+    timeout_ms = (absl::ToInt64Seconds(remaining) + 1) * 1000;
+  }
   SysResult<int> polled = syscalls_.Poll(fds, static_cast<int>(timeout_ms));
   if (!polled.ok()) {
-    if (polled.error() != EINTR) return StepErrorStatus("poll", polled.error());
+    if (polled.error() != EINTR || mutation_ == Mutation::kPollEintrFatal) {
+      return StepErrorStatus("poll", polled.error());
+    }
     // A signal: look again. A poll that waited is no spin, however many signals
     // come; one that returned at once (no time, or next to none, passing) is.
     if (syscalls_.Now() - before < kInstantPoll) return Stall("poll", EINTR);

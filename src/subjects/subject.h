@@ -30,6 +30,9 @@ struct Subject {
   std::string planted_violation;
 };
 
+// The name of src/pair's MakeSocketPair among the subjects.
+inline constexpr absl::string_view kHardenedSubject = "hardened";
+
 // Returns every registered subject: "hardened", then the models of other
 // implementations (src/subjects/models.h), then the mutants of hardened
 // (src/subjects/mutants.h).

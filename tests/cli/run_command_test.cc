@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "src/subjects/subject.h"
 #include "tests/testing/run_program.h"
 
 namespace sockfi::testing {
@@ -94,8 +96,8 @@ TEST(RunCommandTest, BadInputIsAUsageErrorThatSaysWhy) {
        "sockfi run: --backend=moon: expected sim or real\n"},
       {{"run", "--plan=none", "--subject=nope"},
        "sockfi run: --subject=nope: no subject named \"nope\"; the subjects "
-       "are: "
-       "hardened, kafka_python, planted_leak, or all\n"},
+       "are: " +
+           SubjectNames() + ", or all\n"},
       {{"run", "accept#1=EINTR"},
        "sockfi run: unexpected argument \"accept#1=EINTR\" (quote the plan: "
        "--plan='...')\n"},
@@ -128,6 +130,52 @@ TEST(ExploreCommandTest, ExploresAndWritesJson) {
   EXPECT_THAT(json.str(), HasSubstr("\"violations\": []"));
 }
 
+TEST(ExploreCommandTest, AllSubjectsGiveTheMatrixJsonAndHtml) {
+  const std::string json_path = TempPath("all.json");
+  const std::string html_path = TempPath("all.html");
+  ProgramResult r = Sockfi({"explore", "--subject=all", "--json=" + json_path,
+                            "--html=" + html_path});
+  // Models and mutants have findings; only hardened's would fail the command.
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith(absl::StrCat(AllSubjects().size(),
+                                             " subjects, backend sim, depth "
+                                             "2: ")));
+  EXPECT_THAT(r.out, HasSubstr("\nsubject "));
+  EXPECT_THAT(r.out, HasSubstr("    leak    close  swallow    errno"));
+  EXPECT_THAT(r.out, HasSubstr("\nhardened: no violation\n"));
+  EXPECT_THAT(r.out, HasSubstr("--plan='foreign@listen#1' "
+                               "--subject=kafka_python --backend=sim"));
+  EXPECT_THAT(r.out, HasSubstr("mutation score: "));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("ESCAPED")));
+  std::stringstream json;
+  json << std::ifstream(json_path).rdbuf();
+  for (const Subject& subject : AllSubjects()) {
+    EXPECT_THAT(r.out, HasSubstr("\n" + subject.name + " ")) << subject.name;
+    EXPECT_THAT(json.str(),
+                HasSubstr("{\"subject\": \"" + subject.name + "\", "));
+  }
+  EXPECT_THAT(json.str(), HasSubstr("{\"kind\": \"foreign-pair\", "
+                                    "\"plan\": \"foreign@listen#1\", "));
+  std::stringstream html;
+  html << std::ifstream(html_path).rdbuf();
+  EXPECT_THAT(html.str(), StartsWith("<!DOCTYPE html>"));
+  EXPECT_THAT(html.str(), HasSubstr("kafka_python"));
+}
+
+TEST(ExploreCommandTest, OneModelWithFindingsExitsZero) {
+  ProgramResult r = Sockfi({"explore", "--subject=kafka_python", "--depth=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("foreign-pair ("));
+}
+
+TEST(ExploreCommandTest, HelpSaysWhenTheExitStatusIsOne) {
+  ProgramResult r = Sockfi({"explore", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Exit status: 1 only when `hardened` was "
+                               "explored and has a violation"));
+  EXPECT_THAT(r.out, HasSubstr("--html"));
+}
+
 TEST(ExploreCommandTest, BadInputIsAUsageError) {
   ProgramResult depth = Sockfi({"explore", "--depth=0"});
   EXPECT_EQ(depth.exit_code, 2);
@@ -137,23 +185,29 @@ TEST(ExploreCommandTest, BadInputIsAUsageError) {
   EXPECT_EQ(json.err,
             "sockfi explore: --json=/nonexistent/dir/r.json: cannot write that "
             "file\n");
+  ProgramResult html = Sockfi({"explore", "--html=/nonexistent/dir/r.html"});
+  EXPECT_EQ(html.exit_code, 2);
+  EXPECT_EQ(html.err,
+            "sockfi explore: --html=/nonexistent/dir/r.html: cannot write that "
+            "file\n");
 }
 
 TEST(ReplayCommandTest, ReplaysCorpusFilesAndCrashes) {
-  // The regression input found against planted_leak: a violation there, none in
-  // the hardened emulation.
+  // The regression input found against rejected_candidate_leaked: a violation
+  // there, none in the hardened emulation.
   const std::string crashes = "corpus/subject_fuzzer/regressions";
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(crashes)) {
     files.push_back(entry.path().string());
   }
   ASSERT_EQ(files.size(), 1u);
-  ProgramResult bug = Sockfi({"replay", "--subject=planted_leak", files[0]});
+  ProgramResult bug =
+      Sockfi({"replay", "--subject=rejected_candidate_leaked", files[0]});
   EXPECT_EQ(bug.exit_code, 1) << bug.err;
   EXPECT_THAT(bug.out,
               HasSubstr("target:   subject_fuzzer\nreplay:   sockfi run "
                         "--plan='"));
-  EXPECT_THAT(bug.out, HasSubstr("--subject=planted_leak"));
+  EXPECT_THAT(bug.out, HasSubstr("--subject=rejected_candidate_leaked"));
   EXPECT_THAT(bug.out, HasSubstr("verdict:  leak: fd "));
   ProgramResult fixed = Sockfi({"replay", files[0]});
   EXPECT_EQ(fixed.exit_code, 0) << fixed.out;

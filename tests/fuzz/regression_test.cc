@@ -1,10 +1,10 @@
 // A crash the fuzzer found stays a failing test until the bug is fixed.
 //
 // corpus/subject_fuzzer/regressions/ holds the input subject_fuzzer found
-// against the planted_leak subject (the hardened emulation with one planted
-// bug). Replayed against that subject it fails, naming the input; replayed
-// against the hardened emulation — the same code without the bug, i.e. "after
-// the fix" — it passes, as
+// against the rejected_candidate_leaked subject (the hardened emulation with
+// one planted bug). Replayed against that subject it fails, naming the input;
+// replayed against the hardened emulation — the same code without the bug, i.e.
+// "after the fix" — it passes, as
 // //fuzz:subject_fuzzer does on every run of bazel test.
 
 #include <string>
@@ -25,7 +25,7 @@ ProgramResult ReplayRegressions(const std::string& subject) {
 }
 
 TEST(RegressionTest, FailsWhileTheBugIsThere) {
-  ProgramResult r = ReplayRegressions("planted_leak");
+  ProgramResult r = ReplayRegressions("rejected_candidate_leaked");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("leak: fd "));
   EXPECT_THAT(r.err, HasSubstr("sockfi replay: the target crashed on input "
