@@ -10,20 +10,6 @@ namespace sockfi {
 namespace {
 
 // Calls whose success shows the routine moved on.
-bool IsProgress(const TraceEvent& event) {
-  if (event.error_number != 0) return false;
-  switch (event.call) {
-    case CallKind::kPoll:
-    case CallKind::kGetSockOpt:
-    case CallKind::kGetPeerName:
-    case CallKind::kGetSockName:
-    case CallKind::kFcntl:
-      return false;
-    default:
-      return true;
-  }
-}
-
 std::string FirstLine(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
@@ -54,22 +40,17 @@ void CheckLiveness(const RunRecord& record, const LivenessLimits& limits,
       last = nullptr;
       continue;
     }
-    if (event.error_number == 0 || event.error_number == kHangErrno ||
-        event.error_number == kCutOffErrno) {
-      continue;
-    }
-    if (last != nullptr && last->call == event.call && last->fd == event.fd &&
-        last->error_number == event.error_number) {
-      ++run;
-    } else {
-      run = 1;
-    }
+    if (!IsFailure(event)) continue;
+    run = last != nullptr && SameFailure(*last, event) ? run + 1 : 1;
     last = &event;
     if (run > limits.spin_budget) {
       out->push_back(
           {ViolationKind::kBusySpin,
            absl::StrCat(CallName(event.call), " on fd ", event.fd,
-                        " failed with ", ErrnoName(event.error_number),
+                        event.error_number == 0
+                            ? std::string(" read end of stream")
+                            : absl::StrCat(" failed with ",
+                                           ErrnoName(event.error_number)),
                         " more than ", limits.spin_budget,
                         " times without progress")});
       break;

@@ -191,7 +191,9 @@ Scenario DecodeScenario(absl::Span<const uint8_t> data) {
       scenario.plan.faults.push_back(rule);
     } else if (kind == 6) {
       ActorRule rule;
-      rule.actor = static_cast<ActorKind>(r1 % 4);
+      // r3 bit 0 a hang-up (the fifth actor, added later), else r1 % 4.
+      rule.actor =
+          (r3 & 1) != 0 ? ActorKind::kHangUp : static_cast<ActorKind>(r1 % 4);
       rule.call = (r1 & 4) ? CallKind::kAccept : CallKind::kListen;
       rule.when = when;
       scenario.plan.actors.push_back(rule);
@@ -266,10 +268,12 @@ std::vector<uint8_t> EncodeScenario(const Scenario& scenario) {
     push_rule(0, call, OccurrenceByte(rule.when), r3);
   }
   for (const ActorRule& rule : scenario.plan.actors) {
-    push_rule(6,
-              static_cast<uint8_t>(static_cast<int>(rule.actor) |
-                                   (rule.call == CallKind::kAccept ? 4 : 0)),
-              OccurrenceByte(rule.when), 0);
+    const bool hang_up = rule.actor == ActorKind::kHangUp;
+    push_rule(
+        6,
+        static_cast<uint8_t>((hang_up ? 0 : static_cast<int>(rule.actor)) |
+                             (rule.call == CallKind::kAccept ? 4 : 0)),
+        OccurrenceByte(rule.when), hang_up ? 1 : 0);
   }
   if (scenario.plan.fd_limit.has_value() && *scenario.plan.fd_limit <= 4) {
     push_rule(7, 0, 0, static_cast<uint8_t>(*scenario.plan.fd_limit));

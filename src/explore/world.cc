@@ -43,6 +43,9 @@ class SimActors final : public HostActors {
       case ActorKind::kHalfOpen:
         kernel_.ConnectForeignClient(listener, ForeignClientMode::kHalfOpen);
         break;
+      case ActorKind::kHangUp:
+        kernel_.ConnectForeignClient(listener, ForeignClientMode::kHangsUp);
+        break;
     }
     return absl::OkStatus();
   }

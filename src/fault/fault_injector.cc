@@ -63,15 +63,7 @@ uint32_t FaultInjector::ThreadIndex() {
   return static_cast<uint32_t>(threads_.size() - 1);
 }
 
-namespace {
-
-// Returns whether two finished calls failed the same way on the same fd.
-bool SameFailure(const TraceEvent& a, const TraceEvent& b) {
-  return a.error_number != 0 && a.call == b.call && a.fd == b.fd &&
-         a.error_number == b.error_number;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
                             bool nonblocking, int new_fds, FiredFault* fault) {
@@ -86,13 +78,20 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
   event.arg2 = arg2;
   event.nonblocking = nonblocking;
 
-  if (trace_.empty() || trace_.back().error_number == 0) {
-    spin_run_ = 0;
-  } else if (trace_.size() >= 2 &&
-             SameFailure(trace_.back(), trace_[trace_.size() - 2])) {
-    ++spin_run_;
-  } else {
-    spin_run_ = 1;
+  // Track the failures in a row as the liveness oracle counts a spin: calls
+  // that only look (poll, getsockopt, ...) neither count nor interrupt it.
+  if (!trace_.empty()) {
+    const TraceEvent& last = trace_.back();
+    if (IsProgress(last)) {
+      spin_run_ = 0;
+    } else if (IsFailure(last)) {
+      if (spin_run_ > 0 && SameFailure(last, trace_[spin_last_])) {
+        ++spin_run_;
+      } else {
+        spin_run_ = 1;
+      }
+      spin_last_ = trace_.size() - 1;
+    }
   }
   if ((next_index_ > options_.call_budget ||
        spin_run_ >= options_.spin_cutoff) &&

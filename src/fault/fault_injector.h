@@ -138,6 +138,7 @@ class FaultInjector final : public Syscalls {
   // The failures in a row of one (call, fd, errno) that ended the trace when
   // the last call began.
   uint32_t spin_run_ = 0;
+  size_t spin_last_ = 0;  // the index of the run's last failure
   std::array<uint32_t, kCallKindCount> occurrences_ = {};
   absl::InlinedVector<FdState, 16> fds_;  // by fd number
   uint32_t open_count_ = 0;

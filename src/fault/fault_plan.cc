@@ -16,8 +16,8 @@ constexpr size_t kMaxRules = 10000;
 constexpr uint32_t kMaxNumber = 1000000000;
 constexpr size_t kQuoteLimit = 32;
 
-constexpr std::array<absl::string_view, 4> kActorNames = {"foreign", "impostor",
-                                                          "halfopen", "flood"};
+constexpr std::array<absl::string_view, 5> kActorNames = {
+    "foreign", "impostor", "halfopen", "flood", "hangup"};
 
 // Returns `text` in quotes, cut to kQuoteLimit characters for long input.
 std::string Quote(absl::string_view text) {
@@ -218,8 +218,8 @@ class PlanParser {
       if (actor == kActorNames.size()) {
         return Error(start,
                      absl::StrCat("unknown actor ", Quote(word),
-                                  "; expected foreign, impostor, halfopen or "
-                                  "flood"));
+                                  "; expected foreign, impostor, halfopen, "
+                                  "flood or hangup"));
       }
       rule.actor = static_cast<ActorKind>(actor);
       ++pos_;  // '@'

@@ -2,19 +2,20 @@
 //
 // The text form is one rule per line or ';'-separated; '#' at the start of a
 // rule or after a space starts a comment. Rules:
-//   accept#2=ECONNABORTED     fail the 2nd accept with ECONNABORTED
-//   close#*=EINTR             every close          (also #3-5: 3rd to 5th, #2-:
-//   2nd on) connect#1=EINTR:after     with explicit timing (before: no effect;
-//   after: the call
-//                             took effect, then failed)
-//   send#1=short:1            the 1st send (or recv) moves at most 1 byte
-//   foreign@listen#1          after the 1st listen, a foreign client connects
-//   to it impostor@listen#1         ... a foreign client that sends 16 bytes of
-//   garbage halfopen@listen#1         ... a foreign client that never completes
-//   its handshake flood@listen#1            ... foreign clients keep the accept
-//   queue full fdlimit=5                 the routine may hold at most 5 fds at
-//   once (EMFILE after) none                      no faults (a plan must say
-//   something)
+//   accept#2=ECONNABORTED   fail the 2nd accept with ECONNABORTED
+//   close#*=EINTR           every close (#3-5: the 3rd to 5th; #2-: 2nd on)
+//   connect#1=EINTR:after   with explicit timing (before: no effect; after:
+//                           the call took effect, then failed)
+//   send#1=short:1          the 1st send (or recv) moves at most 1 byte
+//   foreign@listen#1        after the 1st listen, a foreign client connects
+//                           to it and stays silent
+//   impostor@listen#1       ... one that sends 16 bytes of garbage
+//   halfopen@listen#1       ... one that never completes its handshake
+//   flood@listen#1          ... foreign clients keep the accept queue full
+//   hangup@listen#1         ... one that connects and closes at once
+//   fdlimit=5               the routine may hold at most 5 fds at once
+//                           (EMFILE after)
+//   none                    no faults (a plan must say something)
 // Printing a plan gives its canonical text; parsing that text gives the same
 // plan.
 
@@ -84,11 +85,12 @@ enum class ActorKind : uint8_t {
   kImpostor,  // connects and sends 16 bytes of garbage
   kHalfOpen,  // sends a SYN and never completes the handshake
   kFlood,     // keeps the listener's accept queue full from then on
+  kHangUp,    // connects and closes at once: the accepted end reads EOF
 };
 
 inline constexpr ActorKind kAllActorKinds[] = {
     ActorKind::kForeign, ActorKind::kImpostor, ActorKind::kHalfOpen,
-    ActorKind::kFlood};
+    ActorKind::kFlood, ActorKind::kHangUp};
 
 absl::string_view ActorName(ActorKind actor);
 

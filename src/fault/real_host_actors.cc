@@ -30,8 +30,7 @@ int RealHostActors::socket_count() const {
   return static_cast<int>(sockets_.size());
 }
 
-bool RealHostActors::Connect(const SockAddr& listener, int wait_ms,
-                             bool send_garbage) {
+bool RealHostActors::Connect(const SockAddr& listener, int wait_ms, Then then) {
   SysResult<int> made = real_.Socket(
       listener.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (!made.ok()) return false;
@@ -45,9 +44,15 @@ bool RealHostActors::Connect(const SockAddr& listener, int wait_ms,
     established = ready.ok() && *ready == 1 && error.ok() && *error == 0 &&
                   (writable.revents & POLLOUT) != 0;
   }
-  if (established && send_garbage) {
+  if (established && then == Then::kSendGarbage) {
     const uint8_t garbage[16] = {0x47, 0x41, 0x52, 0x42, 0x41, 0x47, 0x45};
     (void)real_.Send(client.get(), garbage, MSG_NOSIGNAL);
+  }
+  if (then == Then::kHangUp) {
+    // Closed with nothing unread: a FIN, and the queued connection stays for
+    // the routine to accept and read end of stream from.
+    (void)client.Close();
+    return established;
   }
   absl::MutexLock lock(&mu_);
   sockets_.push_back(std::move(client));
@@ -58,9 +63,13 @@ absl::Status RealHostActors::Act(ActorKind actor, const SockAddr& listener) {
   switch (actor) {
     case ActorKind::kForeign:
     case ActorKind::kImpostor:
+    case ActorKind::kHangUp:
       // Loopback connects at once when the queue has room; a full queue drops
       // the SYN, and waiting longer would only eat the routine's deadline.
-      if (!Connect(listener, 20, actor == ActorKind::kImpostor)) {
+      if (!Connect(listener, 20,
+                   actor == ActorKind::kImpostor ? Then::kSendGarbage
+                   : actor == ActorKind::kHangUp ? Then::kHangUp
+                                                 : Then::kStay)) {
         return absl::UnavailableError(absl::StrCat(
             "the foreign client could not connect to ", listener.ToString()));
       }
@@ -73,7 +82,8 @@ absl::Status RealHostActors::Act(ActorKind actor, const SockAddr& listener) {
       // Fill the queue now (clients connect until one's SYN is dropped), then
       // keep it full from a thread.
       int connected = 0;
-      while (connected < kMaxFloodSockets && Connect(listener, 10, false)) {
+      while (connected < kMaxFloodSockets &&
+             Connect(listener, 10, Then::kStay)) {
         ++connected;
       }
       floods_.emplace_back(&RealHostActors::Flood, this, listener);

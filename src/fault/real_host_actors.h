@@ -24,9 +24,9 @@ class RealHostActors final : public HostActors {
   // Stops floods and closes every actor socket.
   ~RealHostActors() override;
 
-  // kForeign and kImpostor return once their connection is established (queued
-  // at the listener). kFlood returns once the accept queue is full, and a
-  // thread sends fresh SYNs every millisecond until destruction: best effort,
+  // kForeign, kImpostor and kHangUp return once their connection is established
+  // (queued at the listener). kFlood returns once the accept queue is full, and
+  // a thread sends fresh SYNs every millisecond until destruction: best effort,
   // since a routine that keeps accepting and closing can drain the queue faster
   // (the simulated kernel's flood keeps it full for good). kHalfOpen needs raw
   // sockets and returns Unimplemented, pointing to the simulated kernel.
@@ -38,7 +38,9 @@ class RealHostActors final : public HostActors {
  private:
   // Connects one client; returns whether its handshake completed within
   // `wait_ms`.
-  bool Connect(const SockAddr& listener, int wait_ms, bool send_garbage);
+  // An impostor sends garbage once connected; a hang-up closes at once.
+  enum class Then { kStay, kSendGarbage, kHangUp };
+  bool Connect(const SockAddr& listener, int wait_ms, Then then);
   void Flood(SockAddr listener);
 
   Syscalls& real_;

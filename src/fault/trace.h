@@ -16,6 +16,7 @@
 #include "src/fault/call_kind.h"
 #include "src/fault/errno_catalog.h"
 #include "src/fault/fault_plan.h"
+#include "src/sys/errno_name.h"
 #include "src/sys/sock_addr.h"
 
 namespace sockfi {
@@ -76,6 +77,33 @@ struct TraceEvent {
 };
 
 using Trace = std::vector<TraceEvent>;
+
+// Returns whether `event` is a recv into a non-empty buffer that read end of
+// stream (returned 0).
+inline bool IsEndOfStream(const TraceEvent& event) {
+  return event.call == CallKind::kRecv && event.error_number == 0 &&
+         event.arg > 0 && event.value == 0;
+}
+
+// Returns whether `event` failed (an errno, the kernel's EHANG or the cut-off
+// aside) or read end of stream: results a retry without waiting cannot change.
+inline bool IsFailure(const TraceEvent& event) {
+  return (event.error_number != 0 && event.error_number != kHangErrno &&
+          event.error_number != kCutOffErrno) ||
+         IsEndOfStream(event);
+}
+
+// Returns whether `event` moved the routine on: a call that succeeded, other
+// than the ones that only look (poll, getsockopt, getpeername, getsockname,
+// fcntl) and a recv that read end of stream.
+bool IsProgress(const TraceEvent& event);
+
+// Returns whether `a` and `b` failed the same way: the same call on the same fd
+// with the same errno (or both read end of stream).
+inline bool SameFailure(const TraceEvent& a, const TraceEvent& b) {
+  return IsFailure(a) && IsFailure(b) && a.call == b.call && a.fd == b.fd &&
+         a.error_number == b.error_number;
+}
 
 // Returns a one-line summary of the event's arguments ("127.4.5.6:0", "AF_INET
 // SOCK_STREAM|SOCK_NONBLOCK", "16 bytes, MSG_DONTWAIT", ...).

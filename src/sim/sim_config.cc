@@ -72,7 +72,8 @@ absl::Status ValidateSimConfig(const SimConfig& config) {
     if (!trigger.ok()) return trigger;
     if (spec.mode != ForeignClientMode::kCompletesSilently &&
         spec.mode != ForeignClientMode::kSendsGarbage &&
-        spec.mode != ForeignClientMode::kHalfOpen) {
+        spec.mode != ForeignClientMode::kHalfOpen &&
+        spec.mode != ForeignClientMode::kHangsUp) {
       return Bad(absl::StrCat(field, ".mode"), "a ForeignClientMode",
                  absl::StrCat(static_cast<int>(spec.mode)));
     }

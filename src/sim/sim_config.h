@@ -33,6 +33,9 @@ enum class ForeignClientMode {
   // accept never
   // returns it; it shows in DumpState.
   kHalfOpen,
+  // Completes its handshake and closes at once (FIN, nothing sent): the
+  // accepted end reads end of stream.
+  kHangsUp,
 };
 
 // When a scheduled actor acts.

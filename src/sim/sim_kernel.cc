@@ -41,6 +41,8 @@ std::string ModeName(ForeignClientMode mode) {
       return "sends garbage";
     case ForeignClientMode::kHalfOpen:
       return "half-open";
+    case ForeignClientMode::kHangsUp:
+      return "hangs up";
   }
   return "?";
 }
@@ -337,6 +339,13 @@ void SimKernel::Established(int client_id, int server_id) {
     const size_t room = config_.socket_buffer_bytes - server.inbox.size();
     server.inbox.Append(
         absl::MakeConstSpan(kGarbage).first(std::min(room, sizeof(kGarbage))));
+  }
+  if (client.owner == SocketOwner::kActor &&
+      client.actor_mode == ForeignClientMode::kHangsUp) {
+    Note([&] {
+      return absl::StrCat("foreign client hangs up: ", Describe(client_id));
+    });
+    CloseConnection(client_id);
   }
 }
 

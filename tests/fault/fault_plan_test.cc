@@ -194,7 +194,7 @@ TEST(FaultPlanTest, BadInputsGetExactMessages) {
        "N-, or *), found \"x\""},
       {"bogus@listen#1",
        "line 1, column 1: unknown actor \"bogus\"; expected "
-       "foreign, impostor, halfopen or flood"},
+       "foreign, impostor, halfopen, flood or hangup"},
       {"foreign@lisen#1",
        "line 1, column 9: unknown call \"lisen\" after \"foreign@\"; expected "
        "one "

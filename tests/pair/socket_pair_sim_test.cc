@@ -45,6 +45,8 @@ const char* ModeName(ForeignClientMode mode) {
       return "garbage";
     case ForeignClientMode::kHalfOpen:
       return "half-open";
+    case ForeignClientMode::kHangsUp:
+      return "hangs up";
   }
   return "?";
 }
@@ -52,7 +54,7 @@ const char* ModeName(ForeignClientMode mode) {
 TEST(SocketPairSimTest, ForeignClientRightAfterListenIsRejectedAndClosed) {
   for (ForeignClientMode mode :
        {ForeignClientMode::kCompletesSilently, ForeignClientMode::kSendsGarbage,
-        ForeignClientMode::kHalfOpen}) {
+        ForeignClientMode::kHalfOpen, ForeignClientMode::kHangsUp}) {
     for (PeerCheck check : {PeerCheck::kAddresses, PeerCheck::kToken,
                             PeerCheck::kAddressesAndToken}) {
       SCOPED_TRACE(::testing::Message()
@@ -77,6 +79,11 @@ TEST(SocketPairSimTest, ForeignClientRightAfterListenIsRejectedAndClosed) {
         if (mode == ForeignClientMode::kHalfOpen) {
           // Never connected, so never queued: nothing to reject.
           EXPECT_EQ(actors[0].state, "HALF_OPEN");
+        } else if (mode == ForeignClientMode::kHangsUp) {
+          // It closed first, so its socket lingers in TIME_WAIT; ours read
+          // end of stream or failed the address check, and was closed.
+          EXPECT_EQ(actors[0].state, "TIME_WAIT");
+          EXPECT_NE(*sim->GetPeerName(accepted), actors[0].local);
         } else {
           // The foreign connection was accepted, recognised and closed by us.
           EXPECT_TRUE(actors[0].closed_by_peer) << actors[0].state;
