@@ -252,6 +252,29 @@ TEST_P(FaultInjectorTest, ForeignClientActsRightAfterListen) {
   EXPECT_EQ(accepts, 2);  // the foreign connection, rejected, then ours
 }
 
+// A client that connects and closes at once stays queued; accepted, it reads
+// end of stream, which gives it away as a stranger to the token check.
+TEST_P(FaultInjectorTest, HangUpClientIsAcceptedAndReadsEndOfStream) {
+  Syscalls& real = kernel();
+  FaultInjector injector(real, Plan("hangup@listen#1"),
+                         InjectorOptions{.actors = &actors()});
+  PairOptions options;
+  options.peer_check = PeerCheck::kToken;
+  absl::StatusOr<SocketPair> pair = MakeSocketPair(options, injector);
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  EXPECT_EQ(*real.GetPeerName(pair->fds[1].get()),
+            *real.GetSockName(pair->fds[0].get()));
+  bool acted = false;
+  int ends_of_stream = 0;
+  for (const TraceEvent& event : injector.trace()) {
+    acted |=
+        event.call == CallKind::kListen && event.ActorActed(ActorKind::kHangUp);
+    ends_of_stream += IsEndOfStream(event);
+  }
+  EXPECT_TRUE(acted);
+  EXPECT_EQ(ends_of_stream, 1) << FormatTrace(injector.trace());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FaultInjectorTest,
                          ::testing::Values(Backend{"Sim", BackendKind::kSim},
                                            Backend{"Real", BackendKind::kReal}),
@@ -281,6 +304,34 @@ TEST(FaultInjectorRealTest, FloodEndsTheCallWithoutAPair) {
         << pair.status();
   }
   EXPECT_EQ(testing::CountOpenFds(), before);
+}
+
+TEST(FaultInjectorRealTest, TheSameFailureAThousandTimesInARowCutsTheRunOff) {
+  RealSyscalls real;
+  FaultInjector injector(real, Plan("none"));
+  // Looking calls in between neither count nor interrupt the run of failures.
+  for (int i = 0; i < 999; ++i) {
+    EXPECT_EQ(injector.GetSockName(-1).error(), EBADF);
+    EXPECT_TRUE(injector.Poll({}, 0).ok());
+  }
+  EXPECT_EQ(injector.GetSockName(-1).error(), EBADF);  // the 1,000th
+  EXPECT_EQ(injector.GetSockName(-1).error(), kCutOffErrno);
+  EXPECT_EQ(injector.Socket(AF_INET, SOCK_STREAM, 0).error(), kCutOffErrno);
+  // close still reaches the kernel, so a cut-off routine can clean up.
+  EXPECT_EQ(injector.Close(-1).error(), EBADF);
+}
+
+TEST(FaultInjectorRealTest, ProgressEndsARunOfFailures) {
+  RealSyscalls real;
+  FaultInjector injector(real, Plan("none"));
+  for (int i = 0; i < 1500; ++i) {
+    EXPECT_EQ(injector.GetSockName(-1).error(), EBADF);
+    if (i == 700) {
+      SysResult<int> fd = injector.Socket(AF_INET, SOCK_STREAM, 0);
+      ASSERT_TRUE(fd.ok());
+      EXPECT_TRUE(injector.Close(*fd).ok());
+    }
+  }
 }
 
 TEST(FaultInjectorRealTest, ManyThreadsShareOneInjector) {
