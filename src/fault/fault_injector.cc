@@ -31,6 +31,7 @@ Trace FaultInjector::TakeTrace() {
   std::lock_guard<std::mutex> lock(mu_);
   Trace taken = std::move(trace_);
   trace_.clear();
+  spin_run_ = 0;  // its failures went with the old trace
   return taken;
 }
 
@@ -85,7 +86,8 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
     if (IsProgress(last)) {
       spin_run_ = 0;
     } else if (IsFailure(last)) {
-      if (spin_run_ > 0 && SameFailure(last, trace_[spin_last_])) {
+      if (spin_run_ > 0 && spin_last_ < trace_.size() &&
+          SameFailure(last, trace_[spin_last_])) {
         ++spin_run_;
       } else {
         spin_run_ = 1;

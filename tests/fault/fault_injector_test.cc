@@ -321,6 +321,19 @@ TEST(FaultInjectorRealTest, TheSameFailureAThousandTimesInARowCutsTheRunOff) {
   EXPECT_EQ(injector.Close(-1).error(), EBADF);
 }
 
+TEST(FaultInjectorRealTest, TakingTheTraceEndsARunOfFailures) {
+  RealSyscalls real;
+  FaultInjector injector(real, Plan("none"));
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(injector.GetSockName(-1).error(), EBADF);
+  EXPECT_EQ(injector.TakeTrace().size(), 10u);
+  // The run restarts with the new trace (and nothing reads the old one).
+  for (int i = 0; i < 999; ++i)
+    EXPECT_EQ(injector.GetSockName(-1).error(), EBADF);
+  EXPECT_EQ(injector.GetSockName(-1).error(), EBADF);
+  EXPECT_EQ(injector.GetSockName(-1).error(), kCutOffErrno);
+}
+
 TEST(FaultInjectorRealTest, ProgressEndsARunOfFailures) {
   RealSyscalls real;
   FaultInjector injector(real, Plan("none"));
