@@ -14,25 +14,32 @@ namespace sockfi {
 FaultInjector::FaultInjector(Syscalls& inner, FaultPlan plan,
                              InjectorOptions options)
     : inner_(inner), plan_(std::move(plan)), options_(options) {
-  trace_.reserve(64);  // a socketpair emulation makes a few dozen calls
+  run_.plan = &plan_;
+  run_.actors = options_.actors;
+  run_.trace.reserve(64);  // a socketpair emulation makes a few dozen calls
 }
 
 Trace FaultInjector::trace() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return trace_;
+  return run_.trace;
 }
 
 absl::Duration FaultInjector::actor_time() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return actor_time_;
+  return run_.actor_time;
 }
 
 Trace FaultInjector::TakeTrace() {
   std::lock_guard<std::mutex> lock(mu_);
-  Trace taken = std::move(trace_);
-  trace_.clear();
-  spin_run_ = 0;  // its failures went with the old trace
+  Trace taken = std::move(run_.trace);
+  run_.trace.clear();
+  run_.spin_run = 0;  // its failures went with the old trace
   return taken;
+}
+
+InjectorRun& FaultInjector::CurrentRun() {
+  InjectorRun* own = ThreadRun::Find(this);
+  return own != nullptr ? *own : run_;
 }
 
 FaultInjector::FdState& FaultInjector::StateOf(int fd) {
@@ -55,13 +62,13 @@ bool FaultInjector::NonBlocking(int fd, int flags) {
   return IsNonBlocking(fd);
 }
 
-uint32_t FaultInjector::ThreadIndex() {
+uint32_t FaultInjector::ThreadIndex(InjectorRun& run) {
   const std::thread::id self = std::this_thread::get_id();
-  for (size_t i = 0; i < threads_.size(); ++i) {
-    if (threads_[i] == self) return static_cast<uint32_t>(i);
+  for (size_t i = 0; i < run.threads.size(); ++i) {
+    if (run.threads[i] == self) return static_cast<uint32_t>(i);
   }
-  threads_.push_back(self);
-  return static_cast<uint32_t>(threads_.size() - 1);
+  run.threads.push_back(self);
+  return static_cast<uint32_t>(run.threads.size() - 1);
 }
 
 namespace {}  // namespace
@@ -69,11 +76,14 @@ namespace {}  // namespace
 size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
                             bool nonblocking, int new_fds, FiredFault* fault) {
   std::lock_guard<std::mutex> lock(mu_);
+  InjectorRun& run = CurrentRun();
+  Trace& trace = run.trace;
+  const FaultPlan& plan = *run.plan;
   TraceEvent event;
-  event.index = next_index_++;
+  event.index = run.next_index++;
   event.call = call;
-  event.occurrence = ++occurrences_[static_cast<size_t>(call)];
-  event.thread = ThreadIndex();
+  event.occurrence = ++run.occurrences[static_cast<size_t>(call)];
+  event.thread = ThreadIndex(run);
   event.fd = fd;
   event.arg = arg;
   event.arg2 = arg2;
@@ -81,32 +91,32 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
 
   // Track the failures in a row as the liveness oracle counts a spin: calls
   // that only look (poll, getsockopt, ...) neither count nor interrupt it.
-  if (!trace_.empty()) {
-    const TraceEvent& last = trace_.back();
+  if (!trace.empty()) {
+    const TraceEvent& last = trace.back();
     if (IsProgress(last)) {
-      spin_run_ = 0;
+      run.spin_run = 0;
     } else if (IsFailure(last)) {
-      if (spin_run_ > 0 && spin_last_ < trace_.size() &&
-          SameFailure(last, trace_[spin_last_])) {
-        ++spin_run_;
+      if (run.spin_run > 0 && run.spin_last < trace.size() &&
+          SameFailure(last, trace[run.spin_last])) {
+        ++run.spin_run;
       } else {
-        spin_run_ = 1;
+        run.spin_run = 1;
       }
-      spin_last_ = trace_.size() - 1;
+      run.spin_last = trace.size() - 1;
     }
   }
-  if ((next_index_ > options_.call_budget ||
-       spin_run_ >= options_.spin_cutoff) &&
+  if ((run.next_index > options_.call_budget ||
+       run.spin_run >= options_.spin_cutoff) &&
       call != CallKind::kClose) {
     event.fault.kind = FaultKind::kCutOff;
     event.fault.error_number = kCutOffErrno;
     event.fault.timing = Timing::kBefore;
     *fault = event.fault;  // fails the call, but is no fault of the plan's
-    trace_.push_back(std::move(event));
-    return trace_.size() - 1;
+    trace.push_back(std::move(event));
+    return trace.size() - 1;
   }
-  for (size_t i = 0; i < plan_.faults.size(); ++i) {
-    const FaultRule& rule = plan_.faults[i];
+  for (size_t i = 0; i < plan.faults.size(); ++i) {
+    const FaultRule& rule = plan.faults[i];
     if (rule.call != call || !rule.when.Contains(event.occurrence)) continue;
     event.fault.rule = static_cast<int>(i);
     if (const auto* shorten = std::get_if<ShortTransfer>(&rule.action)) {
@@ -144,21 +154,21 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
     break;
   }
   if (event.fault.kind == FaultKind::kNone && new_fds > 0 &&
-      plan_.fd_limit.has_value() &&
-      open_count_ + static_cast<uint32_t>(new_fds) > *plan_.fd_limit) {
+      plan.fd_limit.has_value() &&
+      run.open_count + static_cast<uint32_t>(new_fds) > *plan.fd_limit) {
     event.fault.kind = FaultKind::kFdLimit;
     event.fault.error_number = EMFILE;
     event.fault.timing = Timing::kBefore;
   }
   *fault = event.fault;
   if (!fault->injected()) fault->kind = FaultKind::kNone;
-  trace_.push_back(std::move(event));
-  return trace_.size() - 1;
+  trace.push_back(std::move(event));
+  return trace.size() - 1;
 }
 
 void FaultInjector::MarkMissed(size_t index, int error_number) {
   std::lock_guard<std::mutex> lock(mu_);
-  TraceEvent& event = trace_[index];
+  TraceEvent& event = CurrentRun().trace[index];
   event.note = absl::StrCat("the call itself failed with ",
                             ErrnoName(error_number), " first");
   event.fault.kind = FaultKind::kMissed;
@@ -166,7 +176,8 @@ void FaultInjector::MarkMissed(size_t index, int error_number) {
 
 void FaultInjector::Finish(size_t index, int error_number, int64_t value) {
   std::lock_guard<std::mutex> lock(mu_);
-  TraceEvent& event = trace_[index];
+  InjectorRun& run = CurrentRun();
+  TraceEvent& event = run.trace[index];
   event.error_number = error_number;
   event.value = value;
   if (error_number != 0 && event.fault.kind != FaultKind::kErrno &&
@@ -180,7 +191,14 @@ void FaultInjector::Finish(size_t index, int error_number, int64_t value) {
     FdState& state = StateOf(event.fd);
     if (state.open) {
       state.open = false;
-      --open_count_;
+      if (!run.lists_own_fds) --run.open_count;
+    }
+    if (run.lists_own_fds) {
+      auto own = std::find(run.open_fds.begin(), run.open_fds.end(), event.fd);
+      if (own != run.open_fds.end()) {
+        run.open_fds.erase(own);
+        --run.open_count;
+      }
     }
   } else if (event.call == CallKind::kFcntl && event.arg >= 0 &&
              error_number == 0) {
@@ -191,7 +209,8 @@ void FaultInjector::Finish(size_t index, int error_number, int64_t value) {
 void FaultInjector::FinishWithFds(size_t index, std::array<int, 2> fds,
                                   bool nonblocking, const SockAddr& address) {
   std::lock_guard<std::mutex> lock(mu_);
-  TraceEvent& event = trace_[index];
+  InjectorRun& run = CurrentRun();
+  TraceEvent& event = run.trace[index];
   event.new_fds = fds;
   event.address = address;
   for (int fd : fds) {
@@ -199,22 +218,28 @@ void FaultInjector::FinishWithFds(size_t index, std::array<int, 2> fds,
     FdState& state = StateOf(fd);
     state.open = true;
     state.nonblocking = nonblocking;
-    ++open_count_;
+    if (run.lists_own_fds) run.open_fds.push_back(fd);
+    ++run.open_count;
   }
 }
 
 void FaultInjector::FinishWithAddress(size_t index, const SockAddr& address) {
   std::lock_guard<std::mutex> lock(mu_);
-  trace_[index].address = address;
+  CurrentRun().trace[index].address = address;
 }
 
 void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
   uint32_t occurrence;
+  const FaultPlan* plan;
+  HostActors* actors;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    occurrence = trace_[index].occurrence;
+    InjectorRun& run = CurrentRun();
+    occurrence = run.trace[index].occurrence;
+    plan = run.plan;
+    actors = run.actors != nullptr ? run.actors : options_.actors;
   }
-  for (const ActorRule& rule : plan_.actors) {
+  for (const ActorRule& rule : plan->actors) {
     if (rule.call != call || !rule.when.Contains(occurrence)) continue;
     absl::Status acted = absl::FailedPreconditionError(
         "no actors on this backend (InjectorOptions::actors is null)");
@@ -222,15 +247,15 @@ void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
     if (!target.ok()) {
       acted = absl::FailedPreconditionError(absl::StrCat(
           "getsockname of fd ", fd, " failed: ", ErrnoName(target.error())));
-    } else if (options_.actors != nullptr) {
+    } else if (actors != nullptr) {
       const absl::Time start = inner_.Now();
-      acted = options_.actors->Act(rule.actor, *target);
+      acted = actors->Act(rule.actor, *target);
       const absl::Duration took = inner_.Now() - start;
       std::lock_guard<std::mutex> lock(mu_);
-      actor_time_ += took;
+      CurrentRun().actor_time += took;
     }
     std::lock_guard<std::mutex> lock(mu_);
-    TraceEvent& event = trace_[index];
+    TraceEvent& event = CurrentRun().trace[index];
     if (acted.ok()) event.actors |= 1u << static_cast<int>(rule.actor);
     if (!acted.ok()) {
       event.note = absl::StrCat(ActorName(rule.actor),

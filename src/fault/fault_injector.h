@@ -12,7 +12,9 @@
 // injects it anyway.
 //
 // Thread-safe: any number of threads may call it at once; occurrences are
-// counted across threads, and no lock is held while the backend call runs.
+// counted across threads, and no lock is held while the backend call runs. A
+// thread can make its calls a run of their own, with its own plan, occurrence
+// counts and trace, with a ThreadRun (src/fault/thread_run.h).
 
 #ifndef SOCKFI_SRC_FAULT_FAULT_INJECTOR_H_
 #define SOCKFI_SRC_FAULT_FAULT_INJECTOR_H_
@@ -25,6 +27,7 @@
 #include "src/fault/errno_catalog.h"
 #include "src/fault/fault_plan.h"
 #include "src/fault/host_actors.h"
+#include "src/fault/thread_run.h"
 #include "src/fault/trace.h"
 #include "src/sys/syscalls.h"
 
@@ -77,7 +80,8 @@ class FaultInjector final : public Syscalls {
   // Not traced and never faulted: time is the backend's.
   absl::Time Now() override { return inner_.Now(); }
 
-  // Returns a copy of the trace so far.
+  // Returns a copy of the trace so far (calls made within a ThreadRun are in
+  // that run's trace instead).
   Trace trace() const;
   // Returns the trace and starts a new, empty one (occurrence counts go on).
   Trace TakeTrace();
@@ -121,10 +125,13 @@ class FaultInjector final : public Syscalls {
   void RunActors(size_t index, CallKind call, int fd);
   // Returns whether `fd` is non-blocking (asks the backend for fds it did not
   // see).
-  // (The three helpers below need mu_ held.)
+  // (The four helpers below need mu_ held.)
   bool IsNonBlocking(int fd);
   FdState& StateOf(int fd);
-  uint32_t ThreadIndex();
+  uint32_t ThreadIndex(InjectorRun& run);
+  // Returns the calling thread's ThreadRun through this injector, if any, else
+  // the injector's own run.
+  InjectorRun& CurrentRun();
 
   Syscalls& inner_;
   const FaultPlan plan_;
@@ -133,17 +140,10 @@ class FaultInjector final : public Syscalls {
   // Guards everything below. A std::mutex: absl::Mutex's deadlock detection (on
   // in Debian's build) costs more than a whole simulated run.
   mutable std::mutex mu_;
-  Trace trace_;
-  uint32_t next_index_ = 0;
-  // The failures in a row of one (call, fd, errno) that ended the trace when
-  // the last call began.
-  uint32_t spin_run_ = 0;
-  size_t spin_last_ = 0;  // the index of the run's last failure
-  std::array<uint32_t, kCallKindCount> occurrences_ = {};
-  absl::InlinedVector<FdState, 16> fds_;  // by fd number
-  uint32_t open_count_ = 0;
-  absl::Duration actor_time_;
-  absl::InlinedVector<std::thread::id, 4> threads_;
+  // The run of calls made outside any ThreadRun: plan_, the trace, occurrence
+  // counts, the spin and fd counts.
+  InjectorRun run_;
+  absl::InlinedVector<FdState, 16> fds_;  // by fd number, shared by all runs
 };
 
 }  // namespace sockfi
