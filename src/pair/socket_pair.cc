@@ -364,7 +364,10 @@ absl::Status LoopbackPairBuilder::OnClientEvent(short revents) {
       int error_number = *pending;
       if (error_number == 0) {
         if (!polled_ || (revents & (POLLERR | POLLHUP)) == 0) {
-          return Stall("connect", EINPROGRESS);  // still in progress
+          // Still in progress, or so getpeername says: when poll keeps
+          // saying "ready" and getpeername keeps saying ENOTCONN, that is
+          // the failure to report.
+          return Stall("getpeername", ENOTCONN);
         }
         // Hung up without connecting or failing: no attempt is under way
         // (connect reported EINTR or EINPROGRESS without starting one). Start
