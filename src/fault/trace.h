@@ -9,6 +9,7 @@
 #define SOCKFI_SRC_FAULT_TRACE_H_
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -85,11 +86,21 @@ inline bool IsEndOfStream(const TraceEvent& event) {
          event.arg > 0 && event.value == 0;
 }
 
-// Returns whether `event` failed (an errno, the kernel's EHANG or the cut-off
-// aside) or read end of stream: results a retry without waiting cannot change.
+// Returns whether `event` is a call that could block and that a real signal
+// interrupted (EINTR from the kernel, not from a fault): it waited until the
+// signal came, so calling again is waiting on, not spinning. (An injected
+// EINTR takes no time.)
+inline bool IsInterruptedWait(const TraceEvent& event) {
+  return event.error_number == EINTR && !event.nonblocking &&
+         !event.fault.injected();
+}
+
+// Returns whether `event` failed (an errno, the kernel's EHANG, the cut-off
+// and an interrupted wait aside) or read end of stream: results a retry
+// without waiting cannot change.
 inline bool IsFailure(const TraceEvent& event) {
   return (event.error_number != 0 && event.error_number != kHangErrno &&
-          event.error_number != kCutOffErrno) ||
+          event.error_number != kCutOffErrno && !IsInterruptedWait(event)) ||
          IsEndOfStream(event);
 }
 

@@ -48,6 +48,7 @@ void ScenarioStats::Merge(const ScenarioStats& other) {
   leaked_fds += other.leaked_fds;
   worst_latency = std::max(worst_latency, other.worst_latency);
   for (const auto& [name, count] : other.outcomes) outcomes[name] += count;
+  for (const auto& [name, value] : other.figures) figures[name] += value;
 }
 
 std::string OutcomeName(const absl::Status& status) {
@@ -109,6 +110,9 @@ std::string FormatStressReport(const std::vector<ScenarioStats>& scenarios) {
     }
     if (!outcomes.empty()) line.pop_back();
     absl::StrAppend(&text, "\n", line, "\n");
+    for (const auto& [name, value] : s.figures) {
+      absl::StrAppend(&text, "  ", name, ": ", value, "\n");
+    }
     for (const std::string& note : s.notes) {
       absl::StrAppend(&text, "  ", note, "\n");
     }

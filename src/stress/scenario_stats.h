@@ -46,7 +46,9 @@ struct ScenarioStats {
   absl::Duration elapsed;        // the scenario's wall time
   // Outcomes by kind: "pair", "accept EMFILE", "connect ETIMEDOUT", ...
   std::map<std::string, int64_t> outcomes;
-  // Scenario-specific figures, one line each ("signals delivered: 123").
+  // Scenario-specific figures ("calls that failed with EINTR": 123), and
+  // notes, one line each.
+  std::map<std::string, int64_t> figures;
   std::vector<std::string> notes;
 
   // Returns true when no violation was found and no fd leaked.
