@@ -66,12 +66,12 @@ JudgedRun RunJudged(FaultInjector& injector, Syscalls& real,
     for (ActorKind actor : kAllActorKinds) {
       if (event.ActorActed(actor)) ++run.faults_fired;
     }
-    if (event.call == CallKind::kAccept && event.error_number == 0 &&
-        event.new_fds[0] >= 0 &&
-        !(record.status.ok() && event.new_fds[0] == record.fds[1])) {
+    if (event.call == CallKind::kAccept && event.error_number == 0) {
       ++run.foreign_rejected;
     }
   }
+  // All but the accepted end returned (fd numbers are reused, so count).
+  if (record.status.ok() && run.foreign_rejected > 0) --run.foreign_rejected;
   return run;  // the pair closes here, through the injector, after judging
 }
 
