@@ -20,7 +20,8 @@ constexpr std::array<absl::string_view, kViolationKindCount> kNames = {
     "hang",
     "busy-spin",
     "call-budget",
-    "deadline-missed"};
+    "deadline-missed",
+    "crash"};
 
 }  // namespace
 

@@ -36,9 +36,11 @@ enum class ViolationKind : uint8_t {
   kBusySpin,        // the same failing call repeated without progress
   kCallBudget,      // more calls than any sane run needs
   kDeadlineMissed,  // returned later than its own deadline
+  // unmodified programs (sockfi explore --command)
+  kCrash,  // the program died of a signal
 };
 
-inline constexpr int kViolationKindCount = 15;
+inline constexpr int kViolationKindCount = 16;
 
 inline constexpr std::array<ViolationKind, kViolationKindCount>
     kAllViolationKinds = {
@@ -49,7 +51,7 @@ inline constexpr std::array<ViolationKind, kViolationKindCount>
         ViolationKind::kInvalidPair,    ViolationKind::kForeignPair,
         ViolationKind::kFlagsLost,      ViolationKind::kHang,
         ViolationKind::kBusySpin,       ViolationKind::kCallBudget,
-        ViolationKind::kDeadlineMissed};
+        ViolationKind::kDeadlineMissed, ViolationKind::kCrash};
 
 // Returns the kind's name as reports print it: "leak", "double-close", ...
 absl::string_view ViolationName(ViolationKind kind);

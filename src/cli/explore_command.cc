@@ -13,12 +13,19 @@
 #include "absl/time/clock.h"
 #include "src/cli/backend_flags.h"
 #include "src/cli/pair_flags.h"
+#include "src/cli/preload_library.h"
+#include "src/explore/command_explorer.h"
 #include "src/explore/explorer.h"
 #include "src/explore/html_report.h"
 #include "src/explore/matrix.h"
 #include "src/explore/report.h"
 
-ABSL_FLAG(int32_t, depth, 2, "faults per schedule, at most (1 to 4)");
+ABSL_FLAG(int32_t, depth, 0,
+          "faults per schedule, at most (1 to 4; default 2, and 1 with "
+          "--command)");
+ABSL_FLAG(std::string, command, "",
+          "explore this unmodified program instead of a subject: a shell "
+          "command line, run under libsockfi_preload.so once per schedule");
 ABSL_FLAG(std::string, json, "", "also write the report as JSON to this file");
 ABSL_FLAG(std::string, html, "",
           "also write the report as one self-contained HTML page to this file");
@@ -33,13 +40,80 @@ constexpr absl::Duration kRealDeadline = absl::Milliseconds(300);
 // A run that takes longer (a deadline reached, a flood) is not worth extending.
 constexpr absl::Duration kRealSlowRun = absl::Milliseconds(20);
 
+// Writes the reports to the files the user asked for; returns false (having
+// said why) when writing failed.
+bool WriteReports(const std::vector<ExploreReport>& reports,
+                  const std::string& json_path, std::ofstream& json_file,
+                  const std::string& html_path, std::ofstream& html_file) {
+  if (html_file.is_open()) {
+    html_file << ExploreReportsToHtml(reports);
+    html_file.close();
+    if (!html_file) {
+      std::fprintf(stderr, "sockfi explore: writing %s failed\n",
+                   html_path.c_str());
+      return false;
+    }
+  }
+  if (json_file.is_open()) {
+    json_file << ReportsToJson(reports);
+    json_file.close();
+    if (!json_file) {
+      std::fprintf(stderr, "sockfi explore: writing %s failed\n",
+                   json_path.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+// Explores an unmodified program (--command).
+int ExploreProgram(const std::string& command, const ExploreOptions& options,
+                   const std::string& json_path, std::ofstream& json_file,
+                   const std::string& html_path, std::ofstream& html_file) {
+  CommandSpec spec;
+  spec.command = command;
+  spec.adversarial = options.adversarial;
+  const absl::Duration timeout = absl::GetFlag(FLAGS_command_timeout);
+  spec.timeout =
+      timeout == absl::InfiniteDuration() ? absl::Seconds(10) : timeout;
+  absl::StatusOr<std::string> library =
+      FindPreloadLibrary(absl::GetFlag(FLAGS_preload));
+  if (!library.ok()) {
+    std::fprintf(stderr, "sockfi explore: %s\n",
+                 std::string(library.status().message()).c_str());
+    return kExitUsage;
+  }
+  spec.preload_library = *library;
+  std::printf(
+      "command: each schedule runs `%s` in a fresh process under %s, killed "
+      "after %s\n",
+      command.c_str(), spec.preload_library.c_str(),
+      absl::FormatDuration(spec.timeout).c_str());
+  std::fflush(stdout);
+  absl::StatusOr<ExploreReport> report = ExploreCommand(spec, options);
+  if (isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%120s\r", "");
+  if (!report.ok()) {
+    std::fprintf(stderr, "sockfi explore: %s\n",
+                 std::string(report.status().message()).c_str());
+    return kExitFailure;
+  }
+  std::printf("%s\n", FormatReport(*report).c_str());
+  const std::vector<ExploreReport> reports = {*report};
+  if (!WriteReports(reports, json_path, json_file, html_path, html_file)) {
+    return kExitFailure;
+  }
+  return report->findings.empty() ? kExitOk : kExitFailure;
+}
+
 int RunExplore(const std::vector<std::string>& args) {
   if (!args.empty()) {
     std::fprintf(stderr, "sockfi explore: unexpected argument \"%s\"\n",
                  args[0].c_str());
     return kExitUsage;
   }
-  const int depth = absl::GetFlag(FLAGS_depth);
+  const std::string command = absl::GetFlag(FLAGS_command);
+  int depth = absl::GetFlag(FLAGS_depth);
+  if (depth == 0) depth = command.empty() ? 2 : 1;
   if (depth < 1 || depth > 4) {
     std::fprintf(stderr, "sockfi explore: --depth=%d: expected 1 to 4\n",
                  depth);
@@ -116,6 +190,10 @@ int RunExplore(const std::vector<std::string>& args) {
   };
 
   std::vector<ExploreReport> reports;
+  if (!command.empty()) {
+    return ExploreProgram(command, options, json_path, json_file, html_path,
+                          html_file);
+  }
   const size_t count = backend->subjects.size();
   for (size_t i = 0; i < count; ++i) {
     const Subject& subject = *backend->subjects[i];
@@ -130,23 +208,8 @@ int RunExplore(const std::vector<std::string>& args) {
     reports.push_back(std::move(report));
   }
   if (count > 1) std::printf("%s", FormatMatrix(reports).c_str());
-  if (html_file.is_open()) {
-    html_file << ExploreReportsToHtml(reports);
-    html_file.close();
-    if (!html_file) {
-      std::fprintf(stderr, "sockfi explore: writing %s failed\n",
-                   html_path.c_str());
-      return kExitFailure;
-    }
-  }
-  if (json_file.is_open()) {
-    json_file << ReportsToJson(reports);
-    json_file.close();
-    if (!json_file) {
-      std::fprintf(stderr, "sockfi explore: writing %s failed\n",
-                   json_path.c_str());
-      return kExitFailure;
-    }
+  if (!WriteReports(reports, json_path, json_file, html_path, html_file)) {
+    return kExitFailure;
   }
   return HardenedViolates(reports) ? kExitFailure : kExitOk;
 }
@@ -159,7 +222,9 @@ Command ExploreCommand() {
       "try every realistic fault at every call, to a depth; report minimal "
       "plans",
       "sockfi explore [--subject=hardened|NAME,NAME...|all] [--depth=N] "
-      "[--backend=sim|real] [--adversarial] [--json=FILE] [--html=FILE]",
+      "[--backend=sim|real] [--adversarial] [--json=FILE] [--html=FILE]\n"
+      "       sockfi explore --command='PROGRAM ARGS...' [--depth=N] "
+      "[--command_timeout=10s] [--preload=PATH] [--adversarial]",
       "Records the subject's fault-free run, then runs it once per schedule: "
       "every call occurrence\n"
       "× every errno the catalog lists for it (and short transfers, foreign "
@@ -185,11 +250,27 @@ Command ExploreCommand() {
       "whose run took\n"
       "longer than 20ms are not extended.\n"
       "\n"
+      "--command explores an unmodified, dynamically linked program instead: "
+      "its fault-free run\n"
+      "(which must exit 0) is traced under libsockfi_preload.so, then every "
+      "schedule runs it in\n"
+      "a fresh process (depth 1 unless --depth says more), killed after "
+      "--command_timeout (10s)\n"
+      "as a hang. A run is judged from outside: hang, crash (a signal), leak "
+      "(the interposer's\n"
+      "report at exit), swallowed-error (a fatal fault, yet exit 0), "
+      "unexpected-error (exit\n"
+      "non-zero after only retryable faults). Findings replay with `sockfi "
+      "inject`.\n"
+      "\n"
       "Exit status: 1 only when `hardened` was explored and has a violation "
       "(the models and the\n"
-      "mutants are expected to have some), 2 for bad arguments, else 0.",
+      "mutants are expected to have some), or the --command program has a "
+      "finding or cannot be\n"
+      "explored; 2 for bad arguments, else 0.",
       WithBackendFlags(
-          WithPairFlags({"depth", "json", "html", "max_schedules"})),
+          WithPairFlags({"depth", "json", "html", "max_schedules", "command",
+                         "command_timeout", "preload"})),
       &RunExplore,
   };
 }

@@ -7,15 +7,16 @@
 #include "src/cli/catalog_command.h"
 #include "src/cli/command.h"
 #include "src/cli/explore_command.h"
+#include "src/cli/inject_command.h"
 #include "src/cli/pair_command.h"
 #include "src/cli/replay_command.h"
 #include "src/cli/run_command.h"
 
 int main(int argc, char** argv) {
   const std::vector<sockfi::cli::Command> commands = {
-      sockfi::cli::PairCommand(),    sockfi::cli::ExploreCommand(),
-      sockfi::cli::RunCommand(),     sockfi::cli::ReplayCommand(),
-      sockfi::cli::CatalogCommand(),
+      sockfi::cli::PairCommand(),   sockfi::cli::ExploreCommand(),
+      sockfi::cli::RunCommand(),    sockfi::cli::ReplayCommand(),
+      sockfi::cli::InjectCommand(), sockfi::cli::CatalogCommand(),
   };
   return sockfi::cli::RunCommandLine(
       commands, std::vector<std::string>(argv, argv + argc), std::cout,

@@ -75,31 +75,25 @@ std::vector<std::pair<std::string, std::string>> FiredLabels(
 
 class Explorer {
  public:
-  Explorer(const Subject& subject, BackendKind backend,
-           const WorldFactory& make_world, const ExploreOptions& options)
-      : subject_(subject), make_world_(make_world), options_(options) {
-    report_.subject = subject.name;
-    report_.backend = backend;
+  Explorer(const PlanRunner& run, ExploreReport identity,
+           const ExploreOptions& options)
+      : run_(run), options_(options), report_(std::move(identity)) {
     report_.depth = options.depth;
-    report_.pair_options = options.pair_options;
     report_.adversarial = options.adversarial;
-    report_.sim = options.sim;
     space_.adversarial = options.adversarial;
     space_.half_open = options.half_open;
   }
 
   ExploreReport Run() {
     const absl::Time start = absl::Now();
-    RunResult baseline = RunPlan(FaultPlan());
+    PlanRun baseline = run_(FaultPlan());
     ++report_.schedules;
-    report_.baseline_calls = baseline.record.trace.size();
-    if (!baseline.verdict.ok()) {
-      for (const Violation& v : baseline.verdict.violations) {
-        AddFinding(v.kind, "none", v.message);
-      }
+    report_.baseline_calls = baseline.trace.size();
+    for (const Violation& v : baseline.violations) {
+      AddFinding(v.kind, "none", v.message);
     }
     std::vector<Schedule> level;
-    for (Atom& atom : CandidateAtoms(baseline.record.trace, true, space_)) {
+    for (Atom& atom : CandidateAtoms(baseline.trace, true, space_)) {
       Schedule schedule = {std::move(atom)};
       if (seen_.insert(KeyOf(schedule)).second)
         level.push_back(std::move(schedule));
@@ -130,46 +124,36 @@ class Explorer {
   }
 
  private:
-  RunResult RunPlan(const FaultPlan& plan) {
-    RunSpec spec;
-    spec.subject = &subject_;
-    spec.plan = plan;
-    spec.adversarial = options_.adversarial;
-    spec.options = options_.pair_options;
-    return RunOnce(spec, make_world_);
-  }
-
   // Returns the violation kinds of `plan`'s run, running it at most once.
   const std::vector<Violation>& ViolationsOf(const FaultPlan& plan) {
     const std::string key = PrintPlan(plan);
     auto it = memo_.find(key);
     if (it == memo_.end()) {
-      it = memo_.emplace(key, RunPlan(plan).verdict.violations).first;
+      it = memo_.emplace(key, run_(plan).violations).first;
     }
     return it->second;
   }
 
   void RunSchedule(const Schedule& schedule, std::vector<Schedule>* next) {
     const FaultPlan plan = PlanOf(schedule);
-    RunResult run = RunPlan(plan);
+    PlanRun run = run_(plan);
     ++report_.schedules;
     ++progress_.done;
-    const bool clean = run.verdict.ok();
-    for (const auto& label : FiredLabels(plan, run.record.trace)) {
+    const bool clean = run.violations.empty();
+    for (const auto& label : FiredLabels(plan, run.trace)) {
       FaultTally& tally = report_.tallies[label];
       ++(clean ? tally.handled : tally.violations);
     }
     if (!clean) {
       ++progress_.violating;
-      memo_.emplace(PrintPlan(plan), run.verdict.violations);
+      memo_.emplace(PrintPlan(plan), run.violations);
       absl::flat_hash_set<ViolationKind> kinds;
-      for (const Violation& v : run.verdict.violations) kinds.insert(v.kind);
+      for (const Violation& v : run.violations) kinds.insert(v.kind);
       for (ViolationKind kind : kinds) Record(plan, kind);
-    } else if (next != nullptr && run.record.elapsed + run.record.actor_time <=
-                                      options_.extend_runs_up_to) {
+    } else if (next != nullptr && run.cost <= options_.extend_runs_up_to) {
       // Extend by one more atom from what this run did.
       const bool limited = HasFdLimit(schedule);
-      for (Atom& atom : CandidateAtoms(run.record.trace, false, space_)) {
+      for (Atom& atom : CandidateAtoms(run.trace, false, space_)) {
         if (limited && std::holds_alternative<FdLimit>(atom.rule)) continue;
         if (std::any_of(schedule.begin(), schedule.end(),
                         [&](const Atom& a) { return a.text == atom.text; })) {
@@ -212,8 +196,7 @@ class Explorer {
     }
   }
 
-  const Subject& subject_;
-  const WorldFactory& make_world_;
+  const PlanRunner& run_;
   const ExploreOptions& options_;
   ScheduleSpaceOptions space_;
   ExploreReport report_;
@@ -225,10 +208,31 @@ class Explorer {
 
 }  // namespace
 
+ExploreReport ExplorePlans(const PlanRunner& run, ExploreReport identity,
+                           const ExploreOptions& options) {
+  return Explorer(run, std::move(identity), options).Run();
+}
+
 ExploreReport Explore(const Subject& subject, BackendKind backend,
                       const WorldFactory& make_world,
                       const ExploreOptions& options) {
-  return Explorer(subject, backend, make_world, options).Run();
+  const PlanRunner run = [&](const FaultPlan& plan) {
+    RunSpec spec;
+    spec.subject = &subject;
+    spec.plan = plan;
+    spec.adversarial = options.adversarial;
+    spec.options = options.pair_options;
+    RunResult result = RunOnce(spec, make_world);
+    return PlanRun{std::move(result.record.trace),
+                   std::move(result.verdict.violations),
+                   result.record.elapsed + result.record.actor_time};
+  };
+  ExploreReport identity;
+  identity.subject = subject.name;
+  identity.backend = backend;
+  identity.pair_options = options.pair_options;
+  identity.sim = options.sim;
+  return ExplorePlans(run, std::move(identity), options);
 }
 
 }  // namespace sockfi

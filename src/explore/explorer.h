@@ -65,6 +65,9 @@ struct FaultTally {
 
 struct ExploreReport {
   std::string subject;
+  // For an unmodified program (sockfi explore --command): its command line,
+  // which findings replay with `sockfi inject`; empty for a subject.
+  std::string command;
   BackendKind backend = BackendKind::kSim;
   int depth = 0;
   // What every run was given, for the commands that replay findings.
@@ -90,6 +93,24 @@ struct ExploreReport {
 ExploreReport Explore(const Subject& subject, BackendKind backend,
                       const WorldFactory& make_world,
                       const ExploreOptions& options);
+
+// What one run of a plan tells the explorer.
+struct PlanRun {
+  Trace trace;  // the calls, the faults that fired, the actors that acted
+  std::vector<Violation> violations;
+  absl::Duration cost;  // how long the run took, actors included
+};
+
+// Runs a plan on whatever is explored and judges the run.
+using PlanRunner = std::function<PlanRun(const FaultPlan& plan)>;
+
+// Explores whatever `run` runs, as Explore does a subject: the baseline
+// (empty plan), then schedules grown from each run's trace up to
+// `options.depth`. `identity` is the report to fill: its subject, command,
+// backend and run settings are kept, the rest is computed (options.depth,
+// adversarial and half_open apply; pair_options and sim are not used here).
+ExploreReport ExplorePlans(const PlanRunner& run, ExploreReport identity,
+                           const ExploreOptions& options);
 
 }  // namespace sockfi
 

@@ -80,6 +80,9 @@ const std::vector<MatrixColumn>& MatrixColumns() {
       {"deadline",
        "returned later than its own deadline",
        {ViolationKind::kDeadlineMissed}},
+      {"crash",
+       "the program died of a signal (unmodified programs only)",
+       {ViolationKind::kCrash}},
   };
   return *columns;
 }

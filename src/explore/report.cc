@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "src/explore/scenario.h"
+#include "src/explore/shell_quote.h"
 
 namespace sockfi {
 namespace {
@@ -42,6 +43,11 @@ std::string JsonString(absl::string_view text) {
 }  // namespace
 
 std::string ReplayCommand(const ExploreReport& report, const Finding& finding) {
+  if (!report.command.empty()) {
+    return absl::StrCat("sockfi inject --plan=", ShellQuote(finding.plan),
+                        report.adversarial ? " --adversarial" : "",
+                        " -- sh -c ", ShellQuote(report.command));
+  }
   Scenario scenario;
   scenario.subject = report.subject;
   scenario.options = report.pair_options;

@@ -86,12 +86,16 @@ class OutputBuffer {
 
 // The environment of the child: ours, with `overrides` set.
 std::vector<std::string> ChildEnvironment(
-    const std::vector<std::pair<std::string, std::string>>& overrides) {
+    const std::vector<std::pair<std::string, std::string>>& overrides,
+    const std::vector<std::string>& removed) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const absl::string_view text(*entry);
     bool replaced = false;
     for (const auto& [name, value] : overrides) {
+      if (absl::StartsWith(text, absl::StrCat(name, "="))) replaced = true;
+    }
+    for (const std::string& name : removed) {
       if (absl::StartsWith(text, absl::StrCat(name, "="))) replaced = true;
     }
     if (!replaced) env.emplace_back(text);
@@ -142,7 +146,7 @@ absl::StatusOr<ChildExit> RunChild(const ChildSpec& spec) {
     return absl::InvalidArgumentError("no program to run (argv is empty)");
   }
   std::vector<std::string> argv = spec.argv;
-  std::vector<std::string> env = ChildEnvironment(spec.env);
+  std::vector<std::string> env = ChildEnvironment(spec.env, spec.unset_env);
   std::vector<char*> argv_pointers = Pointers(argv);
   std::vector<char*> env_pointers = Pointers(env);
 

@@ -23,6 +23,8 @@ struct ChildSpec {
   // Variables set in the child's environment on top of this process's own
   // (a name given here replaces the inherited value).
   std::vector<std::pair<std::string, std::string>> env;
+  // Variables removed from the child's environment.
+  std::vector<std::string> unset_env;
   // The child and everything it started are killed (SIGKILL to its process
   // group) when it runs longer than this.
   absl::Duration timeout = absl::InfiniteDuration();

@@ -177,9 +177,9 @@ TEST(ExploreCommandTest, HelpSaysWhenTheExitStatusIsOne) {
 }
 
 TEST(ExploreCommandTest, BadInputIsAUsageError) {
-  ProgramResult depth = Sockfi({"explore", "--depth=0"});
+  ProgramResult depth = Sockfi({"explore", "--depth=5"});
   EXPECT_EQ(depth.exit_code, 2);
-  EXPECT_EQ(depth.err, "sockfi explore: --depth=0: expected 1 to 4\n");
+  EXPECT_EQ(depth.err, "sockfi explore: --depth=5: expected 1 to 4\n");
   ProgramResult json = Sockfi({"explore", "--json=/nonexistent/dir/r.json"});
   EXPECT_EQ(json.exit_code, 2);
   EXPECT_EQ(json.err,

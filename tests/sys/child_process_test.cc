@@ -32,11 +32,14 @@ TEST(ChildProcessTest, ReportsTheExitCodeAndOutput) {
 TEST(ChildProcessTest, SetsTheGivenEnvironmentOverOurs) {
   setenv("SOCKFI_CHILD_TEST", "ours", 1);
   ChildSpec spec;
+  setenv("SOCKFI_CHILD_GONE", "ours", 1);
   spec.env = {{"SOCKFI_CHILD_TEST", "theirs"}, {"SOCKFI_CHILD_NEW", "x"}};
-  absl::StatusOr<ChildExit> child =
-      Shell("echo $SOCKFI_CHILD_TEST $SOCKFI_CHILD_NEW", spec);
+  spec.unset_env = {"SOCKFI_CHILD_GONE"};
+  absl::StatusOr<ChildExit> child = Shell(
+      "echo $SOCKFI_CHILD_TEST $SOCKFI_CHILD_NEW ${SOCKFI_CHILD_GONE-unset}",
+      spec);
   ASSERT_TRUE(child.ok()) << child.status();
-  EXPECT_EQ(child->output, "theirs x\n");
+  EXPECT_EQ(child->output, "theirs x unset\n");
 }
 
 TEST(ChildProcessTest, ReportsTheSignalThatKilledIt) {
