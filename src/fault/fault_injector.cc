@@ -241,13 +241,15 @@ void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
   }
   for (const ActorRule& rule : plan->actors) {
     if (rule.call != call || !rule.when.Contains(occurrence)) continue;
-    absl::Status acted = absl::FailedPreconditionError(
-        "no actors on this backend (InjectorOptions::actors is null)");
+    absl::Status acted;
     SysResult<SockAddr> target = inner_.GetSockName(fd);
     if (!target.ok()) {
       acted = absl::FailedPreconditionError(absl::StrCat(
           "getsockname of fd ", fd, " failed: ", ErrnoName(target.error())));
-    } else if (actors != nullptr) {
+    } else if (actors == nullptr) {
+      acted = absl::FailedPreconditionError(
+          "no actors on this backend (InjectorOptions::actors is null)");
+    } else {
       const absl::Time start = inner_.Now();
       acted = actors->Act(rule.actor, *target);
       const absl::Duration took = inner_.Now() - start;
