@@ -16,6 +16,8 @@ packages=(
   llvm               # llvm-cov and llvm-profdata for tools/fuzz_coverage.sh
   zip                # fuzz/oss-fuzz/build.sh packs the seed corpora
   unzip              # and its test reads them back
+  libevent-dev       # libevent_core: tests/interop runs its evutil_ersatz_socketpair_
+  strace             # bench/preload_overhead compares the interposer with strace --inject
 )
 
 missing=()
