@@ -104,6 +104,9 @@ pid_t g_forked_from = 0;
 std::atomic<HostActors*> g_actor_host{nullptr};
 
 __attribute__((tls_model("initial-exec"))) thread_local pid_t t_tid = 0;
+// ,"pid":P,"tid":T for this thread's call lines (empty until first needed).
+__attribute__((tls_model("initial-exec"))) thread_local char t_ids[48];
+__attribute__((tls_model("initial-exec"))) thread_local size_t t_ids_size = 0;
 
 bool Ready() { return g_phase.load(std::memory_order_acquire) == kReady; }
 
@@ -352,61 +355,74 @@ void Emit(const Record& record) {
   EnsureStartLine();
   NameBuffer names[4];
   JsonLine line("call");
-  line.Int("pid", g_pid);
-  line.Int("tid", Tid());
+  if (t_ids_size == 0) {
+    // The ids are the same for every line of the thread: format them once.
+    JsonLine ids("");
+    const size_t empty = ids.size();
+    ids.Int("pid", g_pid);
+    ids.Int("tid", Tid());
+    t_ids_size = ids.size() - empty;
+    memcpy(t_ids, ids.Finish() + empty, t_ids_size);
+  }
+  line.Members(t_ids, t_ids_size);
   const uint64_t seq = g_seq.fetch_add(1);
   line.Int("seq", static_cast<int64_t>(seq));
-  line.Str("call", TraceKindName(record.kind));
-  line.Str("function", FunctionName(record.function));
+  line.SafeStr("call", TraceKindName(record.kind));
+  line.SafeStr("function", FunctionName(record.function));
   line.Int("occurrence", record.occurrence);
   line.Int("fd", record.fd);
   line.IntArray("new_fds", record.new_fds, record.new_count);
-  if (decision.status == RuleStatus::kInjected) {
-    line.Str("fault", decision.is_short
-                          ? "short"
-                          : ErrnoNameOf(decision.error, &names[0]));
+  if (decision.status == RuleStatus::kNone && record.actor_note[0] == '\0') {
+    line.Members(
+        ",\"fault\":null,\"rule\":null,\"rule_status\":null,\"note\":null");
   } else {
-    line.Null("fault");
-  }
-  line.Str("rule", decision.rule_text);
-  line.Str("rule_status", RuleStatusName(decision.status));
-  if (decision.status == RuleStatus::kSuppressed) {
-    char note[96];
-    const char* name = ErrnoNameOf(decision.error, &names[1]);
-    const size_t name_size = strlen(name);
-    const size_t note_size = strlen(decision.note);
-    memcpy(note, name, name_size);
-    memcpy(note + name_size, decision.note, note_size + 1);
-    line.Str("note", note);
-  } else if (decision.status == RuleStatus::kMissed) {
-    char note[96] = "the call itself failed with ";
-    const char* name = ErrnoNameOf(decision.missed_errno, &names[1]);
-    strncat(note, name, 30);
-    strcat(note, " first");
-    line.Str("note", note);
-  } else if (record.actor_note[0] != '\0') {
-    line.Str("note", record.actor_note);
-  } else {
-    line.Null("note");
+    if (decision.status == RuleStatus::kInjected) {
+      line.SafeStr("fault", decision.is_short
+                                ? "short"
+                                : ErrnoNameOf(decision.error, &names[0]));
+    } else {
+      line.Null("fault");
+    }
+    line.SafeStr("rule", decision.rule_text);
+    line.SafeStr("rule_status", RuleStatusName(decision.status));
+    if (decision.status == RuleStatus::kSuppressed) {
+      char note[96];
+      const char* name = ErrnoNameOf(decision.error, &names[1]);
+      const size_t name_size = strlen(name);
+      const size_t note_size = strlen(decision.note);
+      memcpy(note, name, name_size);
+      memcpy(note + name_size, decision.note, note_size + 1);
+      line.Str("note", note);
+    } else if (decision.status == RuleStatus::kMissed) {
+      char note[96] = "the call itself failed with ";
+      const char* name = ErrnoNameOf(decision.missed_errno, &names[1]);
+      strncat(note, name, 30);
+      strcat(note, " first");
+      line.Str("note", note);
+    } else if (record.actor_note[0] != '\0') {
+      line.Str("note", record.actor_note);
+    } else {
+      line.Null("note");
+    }
   }
   line.Int("result", record.result);
   if (record.result == -1) {
-    line.Str("errno", ErrnoNameOf(record.error, &names[2]));
+    line.SafeStr("errno", ErrnoNameOf(record.error, &names[2]));
   } else {
-    line.Null("errno");
+    line.Members(",\"errno\":null");
   }
   if (record.address != nullptr) {
     line.Str("addr",
              FormatAddress(record.address, record.address_size, &names[3]));
   }
   if (record.has_socket_args) {
-    line.Str("domain", FormatDomain(record.domain, &names[0]));
-    line.Str("socket_type", FormatSocketType(record.type, &names[1]));
+    line.SafeStr("domain", FormatDomain(record.domain, &names[0]));
+    line.SafeStr("socket_type", FormatSocketType(record.type, &names[1]));
   }
   if (record.has_flags) line.Int("flags", record.flags);
   if (record.has_len) line.Int("len", record.len);
   if (record.has_cmd) {
-    line.Str("cmd", FormatFcntlCommand(record.cmd, &names[0]));
+    line.SafeStr("cmd", FormatFcntlCommand(record.cmd, &names[0]));
   }
   if (record.has_arg) line.Int("arg", record.arg);
   if (record.has_sockopt) {
@@ -1162,6 +1178,7 @@ void AfterForkInChild() {
   g_forked_from = g_pid;
   g_pid = getpid();
   t_tid = 0;
+  t_ids_size = 0;
   g_seq.store(0);
   g_call_lines.store(0);
   g_faults_here.store(0);

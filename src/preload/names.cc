@@ -62,17 +62,33 @@ const char* FunctionName(Function function) {
 }
 
 size_t FormatInt(int64_t value, char* out) {
+  static constexpr char kPairs[] =
+      "000102030405060708091011121314151617181920212223242526272829303132333435"
+      "36"
+      "373839404142434445464748495051525354555657585960616263646566676869707172"
+      "73"
+      "7475767778798081828384858687888990919293949596979899";
+  size_t size = 0;
+  uint64_t rest = static_cast<uint64_t>(value);
+  if (value < 0) {
+    out[size++] = '-';
+    rest = 0 - rest;
+  }
   char reversed[24];
   size_t count = 0;
-  // Work on the negative side so that INT64_MIN has a form too.
-  const bool negative = value < 0;
-  int64_t rest = negative ? value : -value;
-  do {
-    reversed[count++] = static_cast<char>('0' - rest % 10);
-    rest /= 10;
-  } while (rest != 0);
-  size_t size = 0;
-  if (negative) out[size++] = '-';
+  while (rest >= 100) {
+    const size_t pair = static_cast<size_t>(rest % 100) * 2;
+    rest /= 100;
+    reversed[count++] = kPairs[pair + 1];
+    reversed[count++] = kPairs[pair];
+  }
+  if (rest >= 10) {
+    const size_t pair = static_cast<size_t>(rest) * 2;
+    reversed[count++] = kPairs[pair + 1];
+    reversed[count++] = kPairs[pair];
+  } else {
+    reversed[count++] = static_cast<char>('0' + rest);
+  }
   while (count > 0) out[size++] = reversed[--count];
   return size;
 }

@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,6 +35,48 @@ void WriteAll(int fd, const char* data, size_t size) {
     data += wrote;
     size -= static_cast<size_t>(wrote);
   }
+}
+
+// Writes TraceWriter::kChunkSize bytes of padding at `offset`: spaces, then a
+// newline. Returns false (errno set) when they could not all be written.
+bool FillWithSpaces(int fd, off_t offset) {
+  static char spaces[4096];
+  static char last[4096];
+  if (spaces[0] != ' ') {  // racing threads write the same bytes
+    memset(last, ' ', sizeof(last));
+    last[sizeof(last) - 1] = '\n';
+    memset(spaces, ' ', sizeof(spaces));
+  }
+  constexpr size_t kPieces = TraceWriter::kChunkSize / sizeof(spaces);
+  static_assert(kPieces * sizeof(spaces) == TraceWriter::kChunkSize);
+  iovec pieces[kPieces];
+  for (size_t i = 0; i < kPieces; ++i) {
+    pieces[i].iov_base = i + 1 == kPieces ? last : spaces;
+    pieces[i].iov_len = sizeof(spaces);
+  }
+  size_t done = 0;
+  while (done < TraceWriter::kChunkSize) {
+    // Skip the pieces already written (a short write ends on any byte).
+    size_t skip = done / sizeof(spaces);
+    iovec rest[kPieces];
+    size_t count = 0;
+    for (size_t i = skip; i < kPieces; ++i) rest[count++] = pieces[i];
+    const size_t into = done % sizeof(spaces);
+    rest[0].iov_base = static_cast<char*>(rest[0].iov_base) + into;
+    rest[0].iov_len -= into;
+    const ssize_t wrote = pwritev(fd, rest, static_cast<int>(count),
+                                  offset + static_cast<off_t>(done));
+    if (wrote < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (wrote == 0) {
+      errno = ENOSPC;
+      return false;
+    }
+    done += static_cast<size_t>(wrote);
+  }
+  return true;
 }
 
 int LockFile(int fd, int operation) {
@@ -103,12 +146,14 @@ TraceWriter::Chunk* TraceWriter::Reserve() {
     Complain("cannot stat", errno);
   } else {
     start = status.st_size;
-    int grown = fallocate(fd, 0, start, kChunkSize);
-    if (grown != 0 && (errno == EOPNOTSUPP || errno == ENOSYS)) {
-      grown = ftruncate(fd, start + static_cast<off_t>(kChunkSize));
-    }
-    if (grown != 0) {
+    // Fill the reservation with spaces (the newline last) by writing them:
+    // one pass allocates the pages and their content, so the lines written
+    // through the mapping later find them in place.
+    if (!FillWithSpaces(fd, start)) {
       Complain("cannot extend", errno);
+      if (ftruncate(fd, start) != 0) {
+        // Whatever was written stays as padding; readers skip it.
+      }
     } else {
       const off_t page = static_cast<off_t>(getpagesize());
       const off_t base = start - start % page;
@@ -118,9 +163,6 @@ TraceWriter::Chunk* TraceWriter::Reserve() {
       if (map == MAP_FAILED) {
         Complain("cannot map", errno);
       } else {
-        char* data = map + (start - base);
-        memset(data, ' ', kChunkSize);
-        data[kChunkSize - 1] = '\n';
         void* slot = mmap(nullptr, sizeof(Chunk), PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (slot == MAP_FAILED) {
@@ -130,7 +172,7 @@ TraceWriter::Chunk* TraceWriter::Reserve() {
           chunk = new (slot) Chunk;
           chunk->map = map;
           chunk->map_size = map_size;
-          chunk->data = data;
+          chunk->data = map + (start - base);
           chunk->file_offset = start;
         }
       }
