@@ -30,9 +30,6 @@ struct FdOrigin {
   uint32_t faults_before = 0;
   // The last fault injected before it was made (PackFault), 0 if none.
   uint64_t last_fault = 0;
-  // The socket's inode when it was made: an fd whose inode changed was closed
-  // behind the interposer's back and reused.
-  uint64_t inode = 0;
 };
 
 // Packs an injected fault (call#occurrence=errno) into 64 bits (never 0).

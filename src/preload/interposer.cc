@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -263,7 +264,9 @@ void ApplyFdLimit(Decision* decision, int new_fds) {
 constexpr int kMaxPollFds = 16;
 
 struct Record {
-  Record(TraceKind k, Function f) : kind(k), function(f) {}
+  Record(TraceKind k, Function f) : kind(k), function(f) {
+    actor_note[0] = '\0';
+  }
 
   TraceKind kind;
   Function function;
@@ -300,8 +303,8 @@ struct Record {
   int64_t nfds = 0;
   int poll_fds[kMaxPollFds];
   int poll_fd_count = 0;
-  uint8_t actors = 0;  // bit 1 << ActorKind for each that acted
-  char actor_note[128] = {};
+  uint8_t actors = 0;    // bit 1 << ActorKind for each that acted
+  char actor_note[128];  // NUL-terminated; set in the constructor
 };
 
 const char* ActorNameOf(int actor) {
@@ -495,8 +498,6 @@ void TrackNew(Record* record, int fd, int domain, int type) {
   origin.pid = g_pid;
   origin.faults_before = g_faults_total.load();
   origin.last_fault = g_last_fault.load();
-  struct stat status;
-  if (fstat(fd, &status) == 0) origin.inode = status.st_ino;
   if (g_fds.Track(fd, origin) && record->new_count < 2) {
     record->new_fds[record->new_count++] = fd;
   }
@@ -1211,18 +1212,24 @@ struct Leak {
 };
 
 // Returns whether tracked `fd` is still the socket that was made (not closed
-// behind the interposer's back), filling `leak`.
+// behind the interposer's back and reused), filling `leak`.
 bool StillOpen(int fd, Leak* leak) {
   struct stat status;
   const FdOrigin& origin = g_fds.Origin(fd);
-  if (fstat(fd, &status) != 0 || !S_ISSOCK(status.st_mode) ||
-      status.st_ino != origin.inode) {
+  int domain = -1;
+  int type = -1;
+  socklen_t size = sizeof(int);
+  if (syscall(SYS_fstat, fd, &status) != 0 || !S_ISSOCK(status.st_mode) ||
+      CallGetSockOpt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &size) != 0 ||
+      domain != origin.domain ||
+      CallGetSockOpt(fd, SOL_SOCKET, SO_TYPE, &type, &size) != 0 ||
+      type != origin.type) {
     return false;
   }
   leak->fd = fd;
   leak->origin = origin;
   sockaddr_storage storage;
-  socklen_t size = sizeof(storage);
+  size = sizeof(storage);
   leak->has_local =
       CallGetSockName(fd, reinterpret_cast<sockaddr*>(&storage), &size) == 0;
   if (leak->has_local) {

@@ -73,9 +73,11 @@
 //   setsockopt   setsockopt                dup          dup, dup2, dup3
 //   Not intercepted: getrandom (its plan rules never fire), readv, writev,
 //   sendmmsg, recvmmsg, sendfile, splice, select, ppoll, epoll_*, ioctl,
-//   shutdown, close_range, and libc's internal calls (fclose of an fdopen'ed
-//   socket closes it behind the interposer's back: the leak check at exit
-//   notices and does not report it, but calls in between may be attributed).
+//   shutdown, close_range, and libc's internal calls. fclose of an fdopen'ed
+//   socket closes it behind the interposer's back: the fd stays tracked, so
+//   calls on a file that reuses its number are traced as if on the socket,
+//   and the leak check at exit reports an fd only if it is still a socket of
+//   the domain and type it was made with.
 //
 // OCCURRENCES
 //
@@ -126,13 +128,16 @@
 //   call sets it to the errno in the trace. Calls on untracked fds never touch
 //   it.
 //
-// TRACE FORMAT (SOCKFI_TRACE): one JSON object per line, UTF-8, fields always
-// present and in this order unless marked "optional". A line may be followed
+// TRACE FORMAT (SOCKFI_TRACE): one JSON object per line, ASCII (string values
+// are cut to 160 bytes; other bytes than printable ASCII are escaped, or
+// written as '?' above 0x7f), fields always present and in this order unless
+// marked "optional"; integers only. A line may be followed
 // by whitespace-only lines (space padding a process reserved for lines it
 // never wrote, left when it ended without running exit handlers): skip them.
 // The last line of a process killed in the middle of writing may be cut.
 //
 //   {"type":"start", ...}  first line of each process that makes a socket
+//                          (its other threads wait for it)
 //     pid, ppid          ints
 //     exe                string: /proc/self/exe
 //     plan               string: the canonical plan (PrintPlan), "none" if
@@ -188,7 +193,8 @@
 //     domain,            strings, as in call lines ("AF_INET", "SOCK_STREAM",
 //     socket_type        without the NONBLOCK and CLOEXEC flags)
 //     local, peer        strings or null: getsockname/getpeername at exit
-//     faults_before      int: faults injected in the process before it was made
+//     faults_before      int: errno faults (fdlimit included, short transfers
+//                        not) injected in the process before it was made
 //     last_fault         string or null: the last of those, as a rule that
 //                        reproduces it alone ("accept#1=ECONNABORTED")
 //   {"type":"end", ...}    the last line of a process that exited normally
@@ -208,7 +214,8 @@
 //   sockfi-preload:   fd 5 AF_INET SOCK_STREAM 127.0.0.1:41000 <->
 //                     127.0.0.1:52000, made by accept#1 (accept4), after
 //                     fault connect#1=EINTR
-// (one line per socket).
+// (one line per socket; "in parent process P" follows the call for a socket a
+// fork child inherited).
 //
 // FORK AND EXEC
 //
@@ -219,16 +226,25 @@
 //   trace file; at its exit it reports the tracked sockets open in it (leak
 //   lines with pid = the child, created_pid = whoever made them). An exec'd
 //   image starts afresh (new counters, nothing tracked: inherited sockets are
-//   untracked) if LD_PRELOAD still names the interposer.
+//   untracked) if LD_PRELOAD still names the interposer. An exec without a
+//   fork keeps the pid: the new image writes a second "start" line for it and
+//   its seq starts again at 0, so a reader splits that pid's lines at its
+//   start lines, in file order (CheckPreloadTraceComplete reports such a pid
+//   as a seq that appears twice). A vfork child shares its parent's memory
+//   until it execs: an intercepted close in it would untrack the parent's
+//   socket (posix_spawn's file actions use libc's internal close, which is
+//   not intercepted). Sockets made before the interposer's constructor ran
+//   (by other libraries' constructors) are not tracked.
 //
 // THREADS AND SIGNALS
 //
 //   Any number of threads may call at once. The tracked path takes no lock
 //   and allocates nothing either (atomics only; the trace file is a shared
-//   memory mapping reserved 64 KiB at a time), so calls from signal handlers
-//   are safe; a line that finds the next 64 KiB being reserved by a thread the
-//   handler interrupted is dropped rather than deadlock (the "end" line's
-//   count then exceeds the call lines found).
+//   memory mapping reserved 256 KiB at a time), so calls from signal handlers
+//   are safe; a line that finds the next 256 KiB being reserved by a thread
+//   the handler interrupted is dropped rather than deadlock (its seq is then
+//   missing, and CheckPreloadTraceComplete says so). Plan actors (flood) run
+//   a thread of their own in the process; nothing else does.
 
 #ifndef SOCKFI_SRC_PRELOAD_PRELOAD_CONTRACT_H_
 #define SOCKFI_SRC_PRELOAD_PRELOAD_CONTRACT_H_

@@ -473,6 +473,21 @@ TEST(PreloadTest, DupCopiesTheOriginToTheNewFd) {
             run.program.out);
 }
 
+TEST(PreloadTest, ASocketClosedBehindTheInterposersBackIsNotALeak) {
+  const TracedRun run = RunTraced({Routines(), "fclose"}, "");
+  ASSERT_EQ(run.program.exit_code, 0) << run.program.err;
+  int socket_fd = -1;
+  int pipe_read = -1;
+  int pipe_write = -1;
+  ASSERT_EQ(sscanf(run.program.out.c_str(), "socket %d pipe %d %d", &socket_fd,
+                   &pipe_read, &pipe_write),
+            3)
+      << run.program.out;
+  EXPECT_EQ(pipe_read, socket_fd);  // the number was reused
+  EXPECT_THAT(run.trace.leaks, IsEmpty());
+  EXPECT_EQ(run.trace.ends.at(0).leaks, 0u);
+}
+
 TEST(PreloadTest, ForkChildTracksOnWithItsOwnLinesAndLeaks) {
   const TracedRun run = RunTraced({Routines(), "fork"}, "");
   ASSERT_EQ(run.program.exit_code, 0) << run.program.err;

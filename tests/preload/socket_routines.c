@@ -23,6 +23,9 @@
 //   fork             makes a listener, forks a child that makes a socket and
 //                    exits without closing either, waits for it
 //   dup              dup()s a socket and closes the original
+//   fclose           closes a socket with fclose (libc's internal close,
+//                    which the interposer does not see), then opens a pipe
+//                    that takes its number
 //   nosocket         touches files, pipes, poll, fcntl and dup, no socket
 // Exit status: 0 when the mode ran (whatever faults it met), 1 when something
 // it relies on failed unexpectedly, 3 for nosocket (to see it passed on).
@@ -314,6 +317,17 @@ static int Dup(void) {
   return 0;
 }
 
+static int Fclose(void) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  FILE* stream = fdopen(fd, "r+");
+  if (stream == NULL) Die("fdopen");
+  fclose(stream);
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) Die("pipe");
+  printf("socket %d pipe %d %d\n", fd, pipe_fds[0], pipe_fds[1]);
+  return 0;  // the pipe stays open
+}
+
 static int NoSocket(void) {
   printf("hello from nosocket\n");
   int pipe_fds[2];
@@ -355,6 +369,7 @@ int main(int argc, char** argv) {
   }
   if (strcmp(mode, "fork") == 0) return Fork();
   if (strcmp(mode, "dup") == 0) return Dup();
+  if (strcmp(mode, "fclose") == 0) return Fclose();
   if (strcmp(mode, "nosocket") == 0) return NoSocket();
   fprintf(stderr, "socket_routines: unknown mode %s\n", mode);
   return 2;
