@@ -68,20 +68,21 @@ class ScopedSoftFdLimit {
     SysResult<ProcessFdLimit> saved = GetFdLimit();
     if (!saved.ok()) return;
     saved_ = saved->soft;
+    held_ = true;
     set_ = SetSoftFdLimit(soft).ok();
   }
   ~ScopedSoftFdLimit() { (void)Restore(); }
   bool set() const { return set_; }
   // Puts the saved limit back; returns false when that failed.
   bool Restore() {
-    if (!saved_.has_value()) return true;
-    const bool restored = SetSoftFdLimit(*saved_).ok();
-    saved_.reset();
-    return restored;
+    if (!held_) return true;
+    held_ = false;
+    return SetSoftFdLimit(saved_).ok();
   }
 
  private:
-  std::optional<uint64_t> saved_;
+  uint64_t saved_ = 0;
+  bool held_ = false;  // whether saved_ is still to be put back
   bool set_ = false;
 };
 
