@@ -10,6 +10,7 @@
 #include "src/check/judge.h"
 #include "src/explore/scenario.h"
 #include "src/explore/world.h"
+#include "src/fault/errno_catalog.h"
 #include "src/fault/thread_run.h"
 #include "src/sys/errno_name.h"
 #include "src/sys/step_error.h"
@@ -37,6 +38,32 @@ ErrorCause CauseOf(const RunRecord& record) {
   return anything ? ErrorCause::kIndirect : ErrorCause::kNothing;
 }
 
+// Returns what JudgedRun::retry_given_up says, or "".
+std::string RetryGivenUpAtOnce(const RunRecord& record) {
+  const std::optional<StepError> reported = GetStepError(record.status);
+  if (!reported.has_value()) return "";
+  const Trace& trace = record.trace;
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const TraceEvent& event = trace[i];
+    if (event.fault.injected() || event.error_number == 0 ||
+        CallName(event.call) != reported->step ||
+        event.error_number != reported->error_number) {
+      continue;
+    }
+    const CatalogEntry* entry =
+        ErrnoCatalog::Linux().Find(event.call, event.error_number);
+    if (entry == nullptr || entry->handling != Handling::kRetry) return "";
+    for (size_t j = i + 1; j < trace.size(); ++j) {
+      if (trace[j].call != CallKind::kClose) return "";  // it went on
+    }
+    return absl::StrCat("gave up at once on ", CallName(event.call), "#",
+                        event.occurrence, " ", ErrnoName(event.error_number),
+                        ", which the kernel returned by itself and a caller "
+                        "should retry");
+  }
+  return "";
+}
+
 }  // namespace
 
 JudgedRun RunJudged(FaultInjector& injector, Syscalls& real,
@@ -61,6 +88,7 @@ JudgedRun RunJudged(FaultInjector& injector, Syscalls& real,
   run.verdict = Judge(record, real, ErrnoCatalog::Linux(), limits);
   run.latency = record.elapsed;
   run.cause = CauseOf(record);
+  run.retry_given_up = RetryGivenUpAtOnce(record);
   for (const TraceEvent& event : record.trace) {
     if (event.fault.injected()) ++run.faults_fired;
     for (ActorKind actor : kAllActorKinds) {
@@ -91,11 +119,17 @@ void CountJudgedRun(const JudgedRun& run, absl::string_view context,
     }
     return;
   }
-  std::string what = run.verdict.ok()
-                         ? absl::StrCat("returned ", record.status.ToString(),
-                                        " though nothing in its own run "
-                                        "failed or was injected")
-                         : run.verdict.Format();
+  std::string what;
+  if (!run.verdict.ok()) {
+    what = run.verdict.Format();
+  } else if (!run.retry_given_up.empty()) {
+    what = absl::StrCat("returned ", record.status.ToString(), ": ",
+                        run.retry_given_up);
+  } else {
+    what = absl::StrCat("returned ", record.status.ToString(),
+                        " though nothing in its own run failed or was "
+                        "injected");
+  }
   Scenario replay;
   replay.options = run.options;
   replay.plan = record.plan;

@@ -48,10 +48,19 @@ struct JudgedRun {
   int faults_fired = 0;      // injected faults and actors that acted
   int foreign_rejected = 0;  // connections accepted and not returned
   ErrorCause cause = ErrorCause::kNone;
+  // Set when the error reported is one the kernel gave by itself and the
+  // catalog says to retry (poll EINTR under real signals, ...), and the routine
+  // gave up on it at once: it made no call but close after the first one. (The
+  // propagation oracle checks this for injected faults only: it takes any
+  // failure of the kernel's own as a fair explanation.)
+  std::string retry_given_up;
 
-  // Returns true when the oracles found nothing wrong and an error, if any,
-  // has a cause in this run.
-  bool ok() const { return verdict.ok() && cause != ErrorCause::kNothing; }
+  // Returns true when the oracles found nothing wrong, an error, if any, has a
+  // cause in this run, and no retryable failure was given up on at once.
+  bool ok() const {
+    return verdict.ok() && cause != ErrorCause::kNothing &&
+           retry_given_up.empty();
+  }
 };
 
 // Makes one pair with MakeSocketPair(spec.options, injector) on the calling
