@@ -35,10 +35,14 @@ bool FdRegistry::Map() {
 
 bool FdRegistry::Track(int fd, const FdOrigin& origin) {
   if (fd < 0 || fd >= kCapacity || !Map()) return false;
+  std::atomic<uint64_t>& word = bits_.load()[fd >> 6];
+  // The kernel hands out `fd` only after the thread that had it closed it,
+  // which untracked it first: this acquire orders that thread's writes to the
+  // origin before ours (the kernel's ordering is invisible to the language).
+  (void)word.load(std::memory_order_acquire);
   origins_.load()[fd] = origin;
   const uint64_t mask = uint64_t{1} << (fd & 63);
-  const uint64_t before =
-      bits_.load()[fd >> 6].fetch_or(mask, std::memory_order_acq_rel);
+  const uint64_t before = word.fetch_or(mask, std::memory_order_acq_rel);
   if ((before & mask) == 0) open_count_.fetch_add(1);
   int high = high_water_.load();
   while (fd > high && !high_water_.compare_exchange_weak(high, fd)) {

@@ -79,6 +79,12 @@ struct Config {
 };
 
 Config g_config;
+// What g_config points into, kept reachable (leak checkers would count them
+// lost otherwise: volatile, so that the compiler keeps these stores nobody
+// reads); never freed.
+std::vector<PreparedRule>* volatile g_rules_storage = nullptr;
+std::vector<ActorRule>* volatile g_actors_storage = nullptr;
+std::string* volatile g_plan_storage = nullptr;
 
 // Names of errnos 0..kNamedErrnos-1, precomputed (ErrnoName allocates).
 constexpr int kNamedErrnos = 256;
@@ -1089,6 +1095,7 @@ void Configure() {
     // Rules grouped by kind, in plan order within a kind (the first that
     // matches decides, as in FaultInjector).
     auto* rules = new std::vector<PreparedRule>();
+    g_rules_storage = rules;
     for (int kind = 0; kind < kTraceKindCount; ++kind) {
       g_config.rule_begin[kind] = static_cast<uint32_t>(rules->size());
       for (const FaultRule& rule : plan->faults) {
@@ -1122,9 +1129,12 @@ void Configure() {
               sizeof(g_config.fd_limit_text) - 1);
     }
     auto* actors = new std::vector<ActorRule>(plan->actors);
+    g_actors_storage = actors;
     g_config.actors = actors->data();
     g_config.actor_count = actors->size();
-    g_config.plan_text = (new std::string(PrintPlan(*plan)))->c_str();
+    auto* plan_text = new std::string(PrintPlan(*plan));
+    g_plan_storage = plan_text;
+    g_config.plan_text = plan_text->c_str();
   }
 
   const char* trace = getenv(kTraceEnv);

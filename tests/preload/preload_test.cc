@@ -37,8 +37,22 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
 
+// Returns the LD_PRELOAD value for the interposer. Under --config=asan (or
+// tsan) the interposer links the sanitizer's runtime, which must be the first
+// library of a process: the runtime this test runs with goes first then.
 std::string Library() {
-  return RunfilePath("src/preload/libsockfi_preload.so");
+  std::string preload = RunfilePath("src/preload/libsockfi_preload.so");
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    const size_t path = line.find('/');
+    if (path != std::string::npos &&
+        (line.find("/libasan.so", path) != std::string::npos ||
+         line.find("/libtsan.so", path) != std::string::npos)) {
+      return line.substr(path) + ":" + preload;
+    }
+  }
+  return preload;
 }
 std::string Routines() { return RunfilePath("tests/preload/socket_routines"); }
 std::string ErsatzPair() { return RunfilePath("tests/interop/ersatz_pair"); }
