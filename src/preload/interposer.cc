@@ -1159,7 +1159,16 @@ void Configure() {
                      absl::StrCat("cannot create ", trace, ": directory ",
                                   directory, ": ", strerror(errno)));
     }
-    if (!g_writer.Configure(trace)) {
+    // Relative to where the program started, even if it changes directory
+    // before its first socket.
+    std::string absolute = trace;
+    if (absolute[0] != '/') {
+      char cwd[PATH_MAX];
+      if (getcwd(cwd, sizeof(cwd)) != nullptr) {
+        absolute = absl::StrCat(cwd, "/", absolute);
+      }
+    }
+    if (!g_writer.Configure(absolute.c_str())) {
       BadEnvironment(kTraceEnv, "the path is longer than PATH_MAX");
     }
     g_config.trace = true;

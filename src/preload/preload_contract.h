@@ -22,12 +22,13 @@
 //                       could not fail that way (CheckRealistic is skipped and
 //                       no rule is suppressed at run time). "0" or unset:
 //                       realistic, as sockfi run without --adversarial.
-//   SOCKFI_TRACE        The path of the JSON-lines trace. Created if missing
-//                       (mode 0644), appended to and never truncated, so one
-//                       file can take the lines of several processes (exec'd
-//                       or forked children): remove it before a run. Nothing
-//                       is created until the process first makes a socket.
-//                       Unset: no trace.
+//   SOCKFI_TRACE        The path of the JSON-lines trace (a relative path is
+//                       taken from the directory the program starts in).
+//                       Created if missing (mode 0644), appended to and never
+//                       truncated, so one file can take the lines of several
+//                       processes (exec'd or forked children): remove it
+//                       before a run. Nothing is created until the process
+//                       first makes a socket. Unset: no trace.
 //   SOCKFI_LEAK_REPORT  "stderr": print the human leak report to stderr even
 //                       when SOCKFI_TRACE is set. "off": never print it.
 //                       Unset: print it when SOCKFI_TRACE is unset.
