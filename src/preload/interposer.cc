@@ -100,7 +100,8 @@ FdRegistry g_fds;
 TraceWriter g_writer;
 std::atomic<uint32_t> g_occurrences[kTraceKindCount];
 std::atomic<uint64_t> g_seq{0};
-std::atomic<uint64_t> g_call_lines{0};
+// Call lines the writer dropped: the lines written are g_seq minus these.
+std::atomic<uint64_t> g_dropped_calls{0};
 std::atomic<uint64_t> g_faults_here{0};   // injected by this process
 std::atomic<uint32_t> g_faults_total{0};  // errno faults, a fork parent's too
 std::atomic<uint64_t> g_last_fault{0};    // PackFault of the last errno fault
@@ -454,7 +455,7 @@ void Emit(const Record& record) {
     line.StrArray("actors", acted, count);
   }
   const char* text = line.Finish();
-  if (g_writer.Append(text, line.size())) g_call_lines.fetch_add(1);
+  if (!g_writer.Append(text, line.size())) g_dropped_calls.fetch_add(1);
 }
 
 // Writes the record's line and sets errno as the program must see it; returns
@@ -1200,7 +1201,7 @@ void AfterForkInChild() {
   t_tid = 0;
   t_ids_size = 0;
   g_seq.store(0);
-  g_call_lines.store(0);
+  g_dropped_calls.store(0);
   g_faults_here.store(0);
   g_start_state.store(0);
   g_writer.ResetInChild();
@@ -1329,7 +1330,8 @@ void Shutdown() {
     for (const Leak& leak : leaks) WriteLeakLine(leak);
     JsonLine line("end");
     line.Int("pid", g_pid);
-    line.Int("calls", static_cast<int64_t>(g_call_lines.load()));
+    line.Int("calls",
+             static_cast<int64_t>(g_seq.load() - g_dropped_calls.load()));
     line.Int("faults", static_cast<int64_t>(g_faults_here.load()));
     line.Int("leaks", static_cast<int64_t>(leaks.size()));
     const char* text = line.Finish();
