@@ -129,22 +129,23 @@
 //   call sets it to the errno in the trace. Calls on untracked fds never touch
 //   it.
 //
-// TRACE FORMAT (SOCKFI_TRACE): one JSON object per line, ASCII (string values
-// are cut to 160 bytes; other bytes than printable ASCII are escaped, or
-// written as '?' above 0x7f), fields always present and in this order unless
-// marked "optional"; integers only. A line may be followed
-// by whitespace-only lines (space padding a process reserved for lines it
-// never wrote, left when it ended without running exit handlers): skip them.
-// The last line of a process killed in the middle of writing may be cut.
+// TRACE FORMAT (SOCKFI_TRACE): one JSON object per line, in ASCII (string
+// values are cut to 160 bytes; control characters are escaped, bytes above
+// 0x7f written as '?'); integers only; fields always present and in this
+// order unless marked "optional". A line may be followed by whitespace-only
+// lines (space padding a process reserved for lines it never wrote, left when
+// it ended without running exit handlers): skip them. The last line of a
+// process killed in the middle of writing may be cut.
 //
 //   {"type":"start", ...}  first line of each process that makes a socket
 //                          (its other threads wait for it)
 //     pid, ppid          ints
 //     exe                string: /proc/self/exe
-//     plan               string: the canonical plan (PrintPlan), "none" if
-//     unset adversarial        bool forked_from        int (the parent's pid: a
-//     fork child, whose counters
-//                        go on from the parent's values at the fork) or null
+//     plan               string: the canonical plan (PrintPlan); "none" when
+//                        SOCKFI_PLAN is unset
+//     adversarial        bool
+//     forked_from        int or null: the parent's pid for a fork child (its
+//                        counters go on from the parent's values at the fork)
 //   {"type":"call", ...}   one per counted call, written when it returns
 //     pid, tid           ints (tid: the kernel thread id, gettid(2))
 //     seq                int: 0, 1, 2, ... per process, in the order calls
