@@ -102,12 +102,7 @@ int RunInject(const std::vector<std::string>& args) {
   ChildSpec child;
   child.argv = args;
   child.timeout = absl::GetFlag(FLAGS_command_timeout);
-  std::string preload = *library;
-  if (const char* others = std::getenv("LD_PRELOAD");
-      others != nullptr && *others != '\0') {
-    absl::StrAppend(&preload, ":", others);
-  }
-  child.env = {{"LD_PRELOAD", preload},
+  child.env = {{"LD_PRELOAD", LdPreloadFor(*library)},
                {preload::kTraceEnv, trace_path},
                {preload::kLeakReportEnv, "off"},
                {preload::kAdversarialEnv, adversarial ? "1" : "0"}};

@@ -78,6 +78,26 @@ bool Contains(const std::optional<std::string>& text, absl::string_view part) {
 
 }  // namespace
 
+std::string LdPreloadFor(const std::string& library) {
+  std::string value = library;
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    const size_t path = line.find('/');
+    if (path == std::string::npos) continue;
+    if (line.find("/libasan.so", path) != std::string::npos ||
+        line.find("/libtsan.so", path) != std::string::npos) {
+      value = absl::StrCat(line.substr(path), ":", library);
+      break;
+    }
+  }
+  if (const char* others = std::getenv("LD_PRELOAD");
+      others != nullptr && *others != '\0') {
+    absl::StrAppend(&value, ":", others);
+  }
+  return value;
+}
+
 Trace ToTrace(const PreloadTrace& preload, const FaultPlan& plan) {
   Trace trace;
   std::vector<std::string> rule_texts;
@@ -263,12 +283,7 @@ absl::StatusOr<CommandRun> RunCommandUnderPlan(const CommandSpec& spec,
   child.argv = {"/bin/sh", "-c", spec.command};
   child.capture_output = true;
   child.timeout = spec.timeout;
-  std::string preload = spec.preload_library;
-  if (const char* others = std::getenv("LD_PRELOAD");
-      others != nullptr && *others != '\0') {
-    absl::StrAppend(&preload, ":", others);
-  }
-  child.env = {{"LD_PRELOAD", preload},
+  child.env = {{"LD_PRELOAD", LdPreloadFor(spec.preload_library)},
                {preload::kTraceEnv, trace_path},
                {preload::kLeakReportEnv, "off"},
                {preload::kAdversarialEnv, spec.adversarial ? "1" : "0"}};

@@ -48,6 +48,12 @@ struct CommandRun {
   std::vector<Violation> violations;
 };
 
+// Returns the LD_PRELOAD value that loads `library` into a program: the
+// library, then the LD_PRELOAD of this process's environment. When this
+// process runs with ASan's or TSan's runtime (a sanitizer build of sockfi,
+// whose interposer links it too), that runtime goes first, as it must.
+std::string LdPreloadFor(const std::string& library);
+
 // Runs `spec.command` once under `plan` (empty: no faults) and judges it.
 // Returns an error when the command cannot be run at all or its trace cannot
 // be read.

@@ -6,7 +6,8 @@
 //
 // Exits 0 after every pair was made and proven (printing one line per pair
 // unless --count is over 1), 1 with a message naming the step and the errno
-// when a pair could not be made or proven, 2 on a usage error. --leak keeps
+// when a pair could not be made or proven, 2 on a usage error. Errors of its
+// own closes are ignored, as a correct caller does on Linux. --leak keeps
 // the accepted end (fds[1]) of the last pair open and prints "leaked fd N".
 // --count=N makes, proves and closes N pairs in a row (closing the connecting
 // end first, so TIME_WAIT stays on the client's ephemeral port).
@@ -99,11 +100,14 @@ int main(int argc, char** argv) {
     if (count == 1) {
       printf("pair: fds %d and %d, proven both ways\n", fds[0], fds[1]);
     }
-    if (close(fds[0]) != 0) return Fail("close", errno);
+    // The pair worked. A failing close (EINTR, EIO) has released the fd all
+    // the same on Linux, and there is nothing to retry: its error is not the
+    // harness's outcome, so the findings are libevent's.
+    close(fds[0]);
     if (leak && pair == count) {
       printf("leaked fd %d\n", fds[1]);
-    } else if (close(fds[1]) != 0) {
-      return Fail("close", errno);
+    } else {
+      close(fds[1]);
     }
   }
   if (count > 1) printf("%ld pairs made and proven\n", count);
