@@ -133,8 +133,11 @@ int RunInject(const std::vector<std::string>& args) {
       "\nsockfi inject: ", absl::StrJoin(args, " "),
       "\n  plan:     ", plan.empty() ? "none" : PrintPlan(plan),
       adversarial ? " (adversarial)" : "", "\n  outcome:  ", exit->Describe(),
-      " after ", absl::FormatDuration(exit->elapsed), "; ", trace->calls.size(),
-      " socket calls traced in ", trace->Pids().size(), " process(es)\n");
+      exit->timed_out
+          ? ""
+          : absl::StrCat(" after ", absl::FormatDuration(exit->elapsed)),
+      "; ", trace->calls.size(), " socket calls traced in ",
+      trace->Pids().size(), " process(es)\n");
   std::vector<std::string> matched;
   std::string faults;
   for (const PreloadCall& call : trace->calls) {
