@@ -31,9 +31,9 @@ struct ChurnConfig {
   int prove_every = 1000;
 };
 
-// For each order in turn, makes pairs with the hardened emulation (default
-// options: the listener on a random 127.x.y.z) straight on the real kernel and
-// closes both ends in that order, until its share of the budget is spent.
+// Makes pairs with the hardened emulation (default options: the listener on a
+// random 127.x.y.z) straight on the real kernel and closes both ends in one
+// order, then in the next, each until its share of the budget is spent.
 // Every pair must be made: a failure (EADDRNOTAVAIL when ephemeral ports run
 // out, ...) is a violation, and so is a close that fails or a proof that does
 // not hold. Notes give each order's pairs, time per pair and the TIME_WAIT

@@ -13,7 +13,7 @@ struct FdExhaustionConfig {
   StressBudget budget = {2000, absl::Seconds(20)};
 };
 
-// Until the budget is spent, cycles through pair variants (inet with each
+// Cycles, until the budget is spent, through pair variants (inet with each
 // peer check, inet with SOCK_NONBLOCK|SOCK_CLOEXEC, inet6 where this machine
 // has ::1, unix) and, for each, through the rooms its fd-creating steps need:
 // with room for r more fds (RLIMIT_NOFILE's soft limit set to the (r+1)-th

@@ -27,7 +27,7 @@ struct ForeignConfig {
   int flood_every = 20;
 };
 
-// Until the budget is spent, makes pairs on the real kernel through a
+// Makes pairs, until the budget is spent, on the real kernel through a
 // FaultInjector whose plan summons, after every listen, an Intruder (a thread
 // that connects to the listener: in turn before our connect, so that the
 // foreign connection is queued first, and racing it) and, in one run of
