@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "fuzz/violation.h"
 #include "src/explore/fuzz_targets.h"
@@ -42,7 +43,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       *sockfi::FindFuzzTarget("subject_fuzzer");
   const sockfi::Scenario scenario =
       sockfi::ScenarioForInput(target, {data, size}, g_subject);
-  sockfi::AbortOnViolation(scenario, target.backend,
-                           sockfi::RunScenario(scenario, target.backend));
+  // One trace's storage serves every input: under ASan each fresh
+  // allocation costs more than the run that fills it.
+  static sockfi::Trace trace_storage;
+  sockfi::RunResult result =
+      sockfi::RunScenario(scenario, target.backend, &trace_storage);
+  sockfi::AbortOnViolation(scenario, target.backend, result);
+  trace_storage = std::move(result.record.trace);
   return 0;
 }

@@ -12,6 +12,7 @@ RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world) {
   InjectorOptions injector_options;
   injector_options.adversarial = spec.adversarial;
   injector_options.actors = &world->actors();
+  injector_options.reuse_trace = spec.reuse_trace;
   FaultInjector injector(world->kernel(), spec.plan, injector_options);
 
   const absl::Time start = world->kernel().Now();

@@ -22,6 +22,9 @@ struct RunSpec {
   FaultPlan plan;
   bool adversarial = false;
   PairOptions options;
+  // When set, the run's trace reuses this vector's storage (see
+  // InjectorOptions::reuse_trace); hand back RunResult::record.trace.
+  Trace* reuse_trace = nullptr;
 };
 
 struct RunResult {

@@ -281,7 +281,8 @@ std::vector<uint8_t> EncodeScenario(const Scenario& scenario) {
   return out;
 }
 
-RunResult RunScenario(const Scenario& scenario, BackendKind backend) {
+RunResult RunScenario(const Scenario& scenario, BackendKind backend,
+                      Trace* reuse_trace) {
   RunResult result;
   RunSpec spec;
   spec.subject = FindSubject(scenario.subject);
@@ -300,6 +301,7 @@ RunResult RunScenario(const Scenario& scenario, BackendKind backend) {
   spec.plan = scenario.plan;
   spec.adversarial = scenario.adversarial;
   spec.options = scenario.options;
+  spec.reuse_trace = reuse_trace;
   // A factory capturing one pointer: std::function keeps it without a heap
   // allocation (this runs once per fuzzer input).
   const SimConfig* sim = &scenario.sim;

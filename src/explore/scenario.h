@@ -65,8 +65,10 @@ std::vector<uint8_t> EncodeScenario(const Scenario& scenario);
 // Returns the judged result of running `scenario` once on `backend` (a
 // simulated kernel is built from scenario.sim). An unknown subject or a kernel
 // configuration ValidateSimConfig refuses makes no run: the record's status
-// says why and the verdict is empty.
-RunResult RunScenario(const Scenario& scenario, BackendKind backend);
+// says why and the verdict is empty. `reuse_trace`, when set, lends the run
+// its storage for the trace (see RunSpec::reuse_trace).
+RunResult RunScenario(const Scenario& scenario, BackendKind backend,
+                      Trace* reuse_trace = nullptr);
 
 // Returns the `sockfi run` command that replays `scenario` on `backend` (with a
 // comment saying so when its options are invalid, which flags cannot express).

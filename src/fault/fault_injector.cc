@@ -16,7 +16,12 @@ FaultInjector::FaultInjector(Syscalls& inner, FaultPlan plan,
     : inner_(inner), plan_(std::move(plan)), options_(options) {
   run_.plan = &plan_;
   run_.actors = options_.actors;
-  run_.trace.reserve(64);  // a socketpair emulation makes a few dozen calls
+  if (options_.reuse_trace != nullptr) {
+    run_.trace = std::move(*options_.reuse_trace);
+    run_.trace.clear();
+  } else {
+    run_.trace.reserve(16);
+  }
 }
 
 Trace FaultInjector::trace() const {

@@ -50,6 +50,10 @@ struct InjectorOptions {
   // stops by itself, and the liveness oracle needs far fewer calls to see the
   // spin (LivenessLimits::spin_budget) than the call budget allows.
   uint32_t spin_cutoff = 1000;
+  // When set, the trace is kept in this vector's storage (its contents are
+  // dropped): a caller that makes many runs hands back the trace of the last
+  // one and saves the allocations (the fuzz targets do, once per input).
+  Trace* reuse_trace = nullptr;
 };
 
 class FaultInjector final : public Syscalls {

@@ -79,6 +79,22 @@ class FaultInjectorTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<World> world_;
 };
 
+TEST_P(FaultInjectorTest, AReusedTraceKeepsItsStorageButNotItsEvents) {
+  Trace storage(100);  // a previous run's 100 events
+  const size_t capacity = storage.capacity();
+  const TraceEvent* const buffer = storage.data();
+  InjectorOptions options;
+  options.reuse_trace = &storage;
+  FaultInjector injector(kernel(), Plan("socket#1=EMFILE"), options);
+  EXPECT_FALSE(injector.Socket(AF_INET, SOCK_STREAM, 0).ok());
+  const Trace trace = injector.TakeTrace();
+  ASSERT_EQ(trace.size(), 1u);  // this run's event only
+  EXPECT_EQ(trace[0].call, CallKind::kSocket);
+  EXPECT_EQ(trace[0].error_number, EMFILE);
+  EXPECT_EQ(trace.capacity(), capacity);
+  EXPECT_EQ(trace.data(), buffer);
+}
+
 TEST_P(FaultInjectorTest, AcceptEconnabortedConsumesTheQueuedConnection) {
   Syscalls& real = kernel();
   QueuedConnection queued(real);
