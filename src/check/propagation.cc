@@ -59,7 +59,7 @@ bool WentOnAfter(const RunRecord& record, const TraceEvent& fault) {
 }
 
 bool Explained(const RunRecord& record, const std::vector<Fired>& fired,
-               const StepError& reported) {
+               const StepError& reported, const ErrnoCatalog& catalog) {
   const auto matches = [&](CallKind call, int error_number) {
     return reported.step == CallName(call) &&
            reported.error_number == error_number;
@@ -92,7 +92,15 @@ bool Explained(const RunRecord& record, const std::vector<Fired>& fired,
     if (event.fault.injected()) continue;
     if (event.error_number != 0 && event.error_number != kHangErrno &&
         matches(event.call, event.error_number)) {
-      return true;
+      // A failure the kernel gave by itself explains the error, but one a
+      // correct caller retries (a real signal's EINTR, EAGAIN) only once the
+      // routine tried to get past it, as for an injected one — unless other
+      // processes (actors) were at work, whose doing it may be for good.
+      const CatalogEntry* entry = catalog.Find(event.call, event.error_number);
+      if (entry == nullptr || entry->handling != Handling::kRetry ||
+          actors_acted || WentOnAfter(record, event)) {
+        return true;
+      }
     }
     if (event.call == CallKind::kGetSockOpt && event.error_number == 0 &&
         event.value != 0 && matches(CallKind::kConnect, event.value)) {
@@ -194,7 +202,7 @@ void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
                                  record.status.ToString())});
     return;
   }
-  if (Explained(record, fired, *reported)) return;
+  if (Explained(record, fired, *reported, catalog)) return;
   const std::string said = absl::StrCat(ErrnoName(reported->error_number),
                                         " at \"", reported->step, "\"");
   if (fatal != nullptr) {
