@@ -2,6 +2,8 @@
 // libevent's evutil_ersatz_socketpair_ (tests/interop/ersatz_pair), with the
 // interposer found in sockfi's runfiles.
 
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -65,6 +67,22 @@ TEST(InjectCommandTest, BadInputIsAUsageError) {
   EXPECT_EQ(library.exit_code, 2);
   EXPECT_THAT(library.err,
               HasSubstr("--preload=/nonexistent.so: no such file"));
+}
+
+TEST(InjectCommandTest, UnderBazelRunRelativePathsAreTheCallers) {
+  // `bazel run` starts sockfi in its runfiles tree and says where the user
+  // was in BUILD_WORKING_DIRECTORY: relative paths must be read from there.
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  ASSERT_NE(tmp, nullptr);
+  const std::string dir = std::string(tmp) + "/caller";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(Harness(), dir + "/harness",
+                             std::filesystem::copy_options::overwrite_existing);
+  ProgramResult r = RunProgram({RunfilePath("src/cli/sockfi"), "inject",
+                                "--trace=trace.jsonl", "--", "./harness"},
+                               {"BUILD_WORKING_DIRECTORY=" + dir});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/trace.jsonl"));
 }
 
 TEST(ExploreCommandFlagTest, ExploresAProgramAndPrintsReplayableFindings) {
