@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,7 +15,6 @@
 #include "src/cli/preload_library.h"
 #include "src/explore/command_explorer.h"
 #include "src/explore/shell_quote.h"
-#include "src/preload/preload_contract.h"
 #include "src/preload/preload_trace.h"
 #include "src/sys/child_process.h"
 #include "src/sys/errno_name.h"
@@ -99,18 +97,9 @@ int RunInject(const std::vector<std::string>& args) {
     }
   }
 
-  ChildSpec child;
-  child.argv = args;
+  ChildSpec child =
+      InterposedChild(args, *library, plan, adversarial, trace_path);
   child.timeout = absl::GetFlag(FLAGS_command_timeout);
-  child.env = {{"LD_PRELOAD", LdPreloadFor(*library)},
-               {preload::kTraceEnv, trace_path},
-               {preload::kLeakReportEnv, "off"},
-               {preload::kAdversarialEnv, adversarial ? "1" : "0"}};
-  if (plan.empty()) {
-    child.unset_env.push_back(preload::kPlanEnv);
-  } else {
-    child.env.emplace_back(preload::kPlanEnv, PrintPlan(plan));
-  }
   absl::StatusOr<ChildExit> exit = RunChild(child);
   if (!exit.ok()) {
     std::fprintf(stderr, "sockfi inject: %s\n",
@@ -118,11 +107,8 @@ int RunInject(const std::vector<std::string>& args) {
     if (!keep_trace) std::filesystem::remove(trace_path, ignored);
     return kExitUsage;
   }
-  std::ifstream in(trace_path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<PreloadTrace> trace = ReadPreloadTraceFile(trace_path);
   if (!keep_trace) std::filesystem::remove(trace_path, ignored);
-  absl::StatusOr<PreloadTrace> trace = ParsePreloadTrace(text.str());
   if (!trace.ok()) {
     std::fprintf(stderr, "sockfi inject: the trace is unreadable: %s\n",
                  std::string(trace.status().message()).c_str());

@@ -35,21 +35,6 @@ std::string FreshTracePath() {
       .string();
 }
 
-// Returns the file's text, or "" when it does not exist (the program made no
-// socket, so the interposer wrote nothing).
-absl::StatusOr<std::string> ReadTraceFile(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::exists(path, error)) return std::string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read the trace ", path));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // What a fault does to the operation, by the catalog (an errno Linux would
 // not return there counts as fatal).
 Handling HandlingOf(const PreloadCall& call) {
@@ -78,6 +63,9 @@ bool Contains(const std::optional<std::string>& text, absl::string_view part) {
 
 }  // namespace
 
+namespace {
+
+// Returns the LD_PRELOAD value for `library` (see InterposedChild).
 std::string LdPreloadFor(const std::string& library) {
   std::string value = library;
   std::ifstream maps("/proc/self/maps");
@@ -96,6 +84,38 @@ std::string LdPreloadFor(const std::string& library) {
     absl::StrAppend(&value, ":", others);
   }
   return value;
+}
+
+}  // namespace
+
+ChildSpec InterposedChild(std::vector<std::string> argv,
+                          const std::string& library, const FaultPlan& plan,
+                          bool adversarial, const std::string& trace_path) {
+  ChildSpec child;
+  child.argv = std::move(argv);
+  child.env = {{"LD_PRELOAD", LdPreloadFor(library)},
+               {preload::kTraceEnv, trace_path},
+               {preload::kLeakReportEnv, "off"},
+               {preload::kAdversarialEnv, adversarial ? "1" : "0"}};
+  if (plan.empty()) {
+    child.unset_env.push_back(preload::kPlanEnv);
+  } else {
+    child.env.emplace_back(preload::kPlanEnv, PrintPlan(plan));
+  }
+  return child;
+}
+
+absl::StatusOr<PreloadTrace> ReadPreloadTraceFile(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return PreloadTrace();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read the trace ", path));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParsePreloadTrace(text.str());
 }
 
 Trace ToTrace(const PreloadTrace& preload, const FaultPlan& plan) {
@@ -279,32 +299,21 @@ absl::StatusOr<CommandRun> RunCommandUnderPlan(const CommandSpec& spec,
   std::error_code ignored;
   std::filesystem::remove(trace_path, ignored);
 
-  ChildSpec child;
-  child.argv = {"/bin/sh", "-c", spec.command};
+  ChildSpec child =
+      InterposedChild({"/bin/sh", "-c", spec.command}, spec.preload_library,
+                      plan, spec.adversarial, trace_path);
   child.capture_output = true;
   child.timeout = spec.timeout;
-  child.env = {{"LD_PRELOAD", LdPreloadFor(spec.preload_library)},
-               {preload::kTraceEnv, trace_path},
-               {preload::kLeakReportEnv, "off"},
-               {preload::kAdversarialEnv, spec.adversarial ? "1" : "0"}};
-  if (plan.empty()) {
-    child.unset_env.push_back(preload::kPlanEnv);
-  } else {
-    child.env.emplace_back(preload::kPlanEnv, PrintPlan(plan));
-  }
-
   absl::StatusOr<ChildExit> exit = RunChild(child);
   if (!exit.ok()) return exit.status();
-  absl::StatusOr<std::string> text = ReadTraceFile(trace_path);
+  absl::StatusOr<PreloadTrace> parsed = ReadPreloadTraceFile(trace_path);
   std::filesystem::remove(trace_path, ignored);
-  if (!text.ok()) return text.status();
   if (exit->exited && exit->exit_code == preload::kBadEnvironmentExitStatus &&
       absl::StrContains(exit->output,
                         absl::StrCat(preload::kMessagePrefix, "SOCKFI_"))) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the interposer refused to run the command: ", exit->output));
   }
-  absl::StatusOr<PreloadTrace> parsed = ParsePreloadTrace(*text);
   if (!parsed.ok()) {
     return absl::DataLossError(absl::StrCat(
         "the trace of `", spec.command, "` under plan '", PrintPlan(plan),

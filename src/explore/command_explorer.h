@@ -48,11 +48,19 @@ struct CommandRun {
   std::vector<Violation> violations;
 };
 
-// Returns the LD_PRELOAD value that loads `library` into a program: the
-// library, then the LD_PRELOAD of this process's environment. When this
-// process runs with ASan's or TSan's runtime (a sanitizer build of sockfi,
-// whose interposer links it too), that runtime goes first, as it must.
-std::string LdPreloadFor(const std::string& library);
+// Returns the spec that runs `argv` under the interposer at `library` with
+// `plan` (empty: no faults, SOCKFI_PLAN unset), its JSON-lines trace going to
+// `trace_path` and no leak report on stderr. LD_PRELOAD is the library, then
+// this process's own LD_PRELOAD; a sanitizer build of sockfi (whose interposer
+// links ASan's or TSan's runtime too) puts that runtime first, as it must be.
+ChildSpec InterposedChild(std::vector<std::string> argv,
+                          const std::string& library, const FaultPlan& plan,
+                          bool adversarial, const std::string& trace_path);
+
+// Returns the trace the interposer wrote to `path`: empty when the file does
+// not exist (the program made no socket); an error when it cannot be read or
+// parsed.
+absl::StatusOr<PreloadTrace> ReadPreloadTraceFile(const std::string& path);
 
 // Runs `spec.command` once under `plan` (empty: no faults) and judges it.
 // Returns an error when the command cannot be run at all or its trace cannot
