@@ -14,12 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       *sockfi::FindFuzzTarget("socketpair_sim_fuzzer");
   const sockfi::Scenario scenario =
       sockfi::ScenarioForInput(target, {data, size}, "hardened");
-  // One trace's storage serves every input: under ASan each fresh
-  // allocation costs more than the run that fills it.
-  static sockfi::Trace trace_storage;
+  // One simulated kernel and one trace's storage serve every input: under
+  // ASan each fresh allocation costs more than the run that fills it.
+  static sockfi::RunScratch scratch;
   sockfi::RunResult result =
-      sockfi::RunScenario(scenario, target.backend, &trace_storage);
+      sockfi::RunScenario(scenario, target.backend, &scratch);
   sockfi::AbortOnViolation(scenario, target.backend, result);
-  trace_storage = std::move(result.record.trace);
+  scratch.Recycle(std::move(result));
   return 0;
 }

@@ -9,20 +9,24 @@ namespace sockfi {
 
 RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world) {
   std::unique_ptr<World> world = make_world();
+  return RunOnce(spec, *world);
+}
+
+RunResult RunOnce(const RunSpec& spec, World& world) {
   InjectorOptions injector_options;
   injector_options.adversarial = spec.adversarial;
-  injector_options.actors = &world->actors();
+  injector_options.actors = &world.actors();
   injector_options.reuse_trace = spec.reuse_trace;
-  FaultInjector injector(world->kernel(), spec.plan, injector_options);
+  FaultInjector injector(world.kernel(), spec.plan, injector_options);
 
-  const absl::Time start = world->kernel().Now();
+  const absl::Time start = world.kernel().Now();
   absl::StatusOr<SocketPair> pair =
       spec.subject->make_pair(spec.options, injector);
   RunResult result;
   RunRecord& record = result.record;
   // Actors are other processes: their time is not the routine's.
   record.actor_time = injector.actor_time();
-  record.elapsed = world->kernel().Now() - start - record.actor_time;
+  record.elapsed = world.kernel().Now() - start - record.actor_time;
   record.plan = spec.plan;
   record.trace = injector.TakeTrace();
   record.status = pair.status();
@@ -36,12 +40,11 @@ RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world) {
     absl::Status valid = ValidatePairOptions(spec.options);
     if (!valid.ok()) record.argument_error = std::string(valid.message());
   }
-  record.hang_dump = world->HangDump();
+  record.hang_dump = world.HangDump();
 
   LivenessLimits limits;
-  limits.deadline_slack = world->deadline_slack();
-  result.verdict =
-      Judge(record, world->kernel(), ErrnoCatalog::Linux(), limits);
+  limits.deadline_slack = world.deadline_slack();
+  result.verdict = Judge(record, world.kernel(), ErrnoCatalog::Linux(), limits);
   return result;  // the pair closes here, through the injector, after judging
 }
 

@@ -32,9 +32,12 @@ struct RunResult {
   Verdict verdict;
 };
 
-// Runs `spec.subject` once in a fresh world from `make_world`, through a
+// Runs `spec.subject` once in `world` (fresh, or reset), through a
 // FaultInjector applying `spec.plan`, judges the run with every oracle, then
 // closes the pair it returned (if any).
+RunResult RunOnce(const RunSpec& spec, World& world);
+
+// Runs `spec` once, as above, in a fresh world from `make_world`.
 RunResult RunOnce(const RunSpec& spec, const WorldFactory& make_world);
 
 }  // namespace sockfi

@@ -282,7 +282,7 @@ std::vector<uint8_t> EncodeScenario(const Scenario& scenario) {
 }
 
 RunResult RunScenario(const Scenario& scenario, BackendKind backend,
-                      Trace* reuse_trace) {
+                      RunScratch* scratch) {
   RunResult result;
   RunSpec spec;
   spec.subject = FindSubject(scenario.subject);
@@ -301,14 +301,25 @@ RunResult RunScenario(const Scenario& scenario, BackendKind backend,
   spec.plan = scenario.plan;
   spec.adversarial = scenario.adversarial;
   spec.options = scenario.options;
-  spec.reuse_trace = reuse_trace;
-  // A factory capturing one pointer: std::function keeps it without a heap
-  // allocation (this runs once per fuzzer input).
-  const SimConfig* sim = &scenario.sim;
-  return RunOnce(spec, [backend, sim]() -> std::unique_ptr<World> {
-    if (backend == BackendKind::kReal) return MakeRealWorld();
-    return std::move(*MakeSimWorld(*sim));
-  });
+  if (scratch == nullptr) {
+    if (backend == BackendKind::kReal) return RunOnce(spec, *MakeRealWorld());
+    return RunOnce(spec, **SimWorld::Create(scenario.sim));
+  }
+  spec.reuse_trace = &scratch->trace;
+  if (backend == BackendKind::kReal) return RunOnce(spec, *MakeRealWorld());
+  if (scratch->sim_world == nullptr) {
+    scratch->sim_world = std::move(*SimWorld::Create(scenario.sim));
+  } else {
+    // Checked above: the reset cannot fail.
+    scratch->sim_world->Reset(scenario.sim).IgnoreError();
+  }
+  return RunOnce(spec, *scratch->sim_world);
+}
+
+void RunScratch::Recycle(RunResult&& result) {
+  trace = std::move(result.record.trace);
+  trace.clear();
+  if (sim_world != nullptr) sim_world->Reset(SimConfig()).IgnoreError();
 }
 
 std::string RunCommandFor(const Scenario& scenario, BackendKind backend) {

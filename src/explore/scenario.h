@@ -32,6 +32,7 @@
 #define SOCKFI_SRC_EXPLORE_SCENARIO_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,13 +63,27 @@ Scenario DecodeScenario(absl::Span<const uint8_t> data);
 // layout's lists are dropped.
 std::vector<uint8_t> EncodeScenario(const Scenario& scenario);
 
+// What one run of a scenario lends the next, so a loop of runs (a fuzzer's
+// inputs) stops allocating once warm: the simulated world, reset for each run,
+// and the trace's storage. Serves one run at a time.
+struct RunScratch {
+  std::unique_ptr<SimWorld> sim_world;
+  Trace trace;
+
+  // Takes back the storage of a result this scratch served, and frees what the
+  // run left behind (trace notes, a hang's dump) now rather than in the next
+  // run: each input then frees what it allocated, as libFuzzer's leak check
+  // expects (an input that ends with more mallocs than frees is run again).
+  void Recycle(RunResult&& result);
+};
+
 // Returns the judged result of running `scenario` once on `backend` (a
 // simulated kernel is built from scenario.sim). An unknown subject or a kernel
 // configuration ValidateSimConfig refuses makes no run: the record's status
-// says why and the verdict is empty. `reuse_trace`, when set, lends the run
-// its storage for the trace (see RunSpec::reuse_trace).
+// says why and the verdict is empty. With `scratch`, the run reuses its world
+// and storage; the result is the same as without.
 RunResult RunScenario(const Scenario& scenario, BackendKind backend,
-                      Trace* reuse_trace = nullptr);
+                      RunScratch* scratch = nullptr);
 
 // Returns the `sockfi run` command that replays `scenario` on `backend` (with a
 // comment saying so when its options are invalid, which flags cannot express).

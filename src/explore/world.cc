@@ -23,6 +23,8 @@ class RealWorld final : public World {
   RealHostActors actors_;
 };
 
+}  // namespace
+
 // The simulated kernel's own actors, as plans summon them.
 class SimActors final : public HostActors {
  public:
@@ -54,26 +56,29 @@ class SimActors final : public HostActors {
   SimKernel& kernel_;
 };
 
-class SimWorld final : public World {
- public:
-  explicit SimWorld(std::unique_ptr<SimKernel> kernel)
-      : kernel_(std::move(kernel)), actors_(*kernel_) {}
-  Syscalls& kernel() override { return *kernel_; }
-  HostActors& actors() override { return actors_; }
-  std::string HangDump() const override {
-    return kernel_->hang().has_value() ? kernel_->hang()->dump : "";
-  }
-  // Virtual time is exact; poll timeouts are whole milliseconds.
-  absl::Duration deadline_slack() const override {
-    return absl::Milliseconds(1);
-  }
+SimWorld::SimWorld(std::unique_ptr<SimKernel> kernel)
+    : kernel_(std::move(kernel)),
+      actors_(std::make_unique<SimActors>(*kernel_)) {}
 
- private:
-  std::unique_ptr<SimKernel> kernel_;
-  SimActors actors_;
-};
+SimWorld::~SimWorld() = default;
 
-}  // namespace
+absl::StatusOr<std::unique_ptr<SimWorld>> SimWorld::Create(
+    const SimConfig& config) {
+  absl::StatusOr<std::unique_ptr<SimKernel>> kernel = SimKernel::Create(config);
+  if (!kernel.ok()) return kernel.status();
+  return std::unique_ptr<SimWorld>(new SimWorld(std::move(*kernel)));
+}
+
+absl::Status SimWorld::Reset(const SimConfig& config) {
+  return kernel_->Reset(config);
+}
+
+Syscalls& SimWorld::kernel() { return *kernel_; }
+HostActors& SimWorld::actors() { return *actors_; }
+
+std::string SimWorld::HangDump() const {
+  return kernel_->hang().has_value() ? kernel_->hang()->dump : "";
+}
 
 absl::string_view BackendName(BackendKind backend) {
   return backend == BackendKind::kSim ? "sim" : "real";
@@ -89,9 +94,9 @@ absl::StatusOr<BackendKind> ParseBackend(absl::string_view name) {
 std::unique_ptr<World> MakeRealWorld() { return std::make_unique<RealWorld>(); }
 
 absl::StatusOr<std::unique_ptr<World>> MakeSimWorld(const SimConfig& config) {
-  absl::StatusOr<std::unique_ptr<SimKernel>> kernel = SimKernel::Create(config);
-  if (!kernel.ok()) return kernel.status();
-  return std::make_unique<SimWorld>(std::move(*kernel));
+  absl::StatusOr<std::unique_ptr<SimWorld>> world = SimWorld::Create(config);
+  if (!world.ok()) return world.status();
+  return std::unique_ptr<World>(std::move(*world));
 }
 
 absl::StatusOr<std::function<std::unique_ptr<World>()>> MakeWorldFactory(

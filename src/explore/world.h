@@ -38,6 +38,37 @@ class World {
   virtual absl::Duration deadline_slack() const = 0;
 };
 
+class SimKernel;
+class SimActors;
+
+// A world on a simulated kernel, which can start over.
+class SimWorld final : public World {
+ public:
+  // Returns a world on a new kernel for `config`, or InvalidArgument for a bad
+  // configuration.
+  static absl::StatusOr<std::unique_ptr<SimWorld>> Create(
+      const SimConfig& config);
+  ~SimWorld() override;
+
+  // Makes this world what Create(config) would return, keeping the kernel's
+  // storage (SimKernel::Reset). Returns InvalidArgument for a bad config.
+  absl::Status Reset(const SimConfig& config);
+
+  Syscalls& kernel() override;
+  HostActors& actors() override;
+  std::string HangDump() const override;
+  // Virtual time is exact; poll timeouts are whole milliseconds.
+  absl::Duration deadline_slack() const override {
+    return absl::Milliseconds(1);
+  }
+
+ private:
+  explicit SimWorld(std::unique_ptr<SimKernel> kernel);
+
+  std::unique_ptr<SimKernel> kernel_;
+  std::unique_ptr<SimActors> actors_;
+};
+
 // Returns a new world on the real kernel.
 std::unique_ptr<World> MakeRealWorld();
 

@@ -76,23 +76,12 @@ uint32_t FaultInjector::ThreadIndex(InjectorRun& run) {
   return static_cast<uint32_t>(run.threads.size() - 1);
 }
 
-namespace {}  // namespace
-
 size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
                             bool nonblocking, int new_fds, FiredFault* fault) {
   std::lock_guard<std::mutex> lock(mu_);
   InjectorRun& run = CurrentRun();
   Trace& trace = run.trace;
   const FaultPlan& plan = *run.plan;
-  TraceEvent event;
-  event.index = run.next_index++;
-  event.call = call;
-  event.occurrence = ++run.occurrences[static_cast<size_t>(call)];
-  event.thread = ThreadIndex(run);
-  event.fd = fd;
-  event.arg = arg;
-  event.arg2 = arg2;
-  event.nonblocking = nonblocking;
 
   // Track the failures in a row as the liveness oracle counts a spin: calls
   // that only look (poll, getsockopt, ...) neither count nor interrupt it.
@@ -110,6 +99,18 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
       run.spin_last = trace.size() - 1;
     }
   }
+  // Built in place: under ASan a TraceEvent copied in costs more than the
+  // bookkeeping around it.
+  const size_t index = trace.size();
+  TraceEvent& event = trace.emplace_back();
+  event.index = run.next_index++;
+  event.call = call;
+  event.occurrence = ++run.occurrences[static_cast<size_t>(call)];
+  event.thread = ThreadIndex(run);
+  event.fd = fd;
+  event.arg = arg;
+  event.arg2 = arg2;
+  event.nonblocking = nonblocking;
   if ((run.next_index > options_.call_budget ||
        run.spin_run >= options_.spin_cutoff) &&
       call != CallKind::kClose) {
@@ -117,8 +118,7 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
     event.fault.error_number = kCutOffErrno;
     event.fault.timing = Timing::kBefore;
     *fault = event.fault;  // fails the call, but is no fault of the plan's
-    trace.push_back(std::move(event));
-    return trace.size() - 1;
+    return index;
   }
   for (size_t i = 0; i < plan.faults.size(); ++i) {
     const FaultRule& rule = plan.faults[i];
@@ -167,8 +167,7 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
   }
   *fault = event.fault;
   if (!fault->injected()) fault->kind = FaultKind::kNone;
-  trace.push_back(std::move(event));
-  return trace.size() - 1;
+  return index;
 }
 
 void FaultInjector::MarkMissed(size_t index, int error_number) {

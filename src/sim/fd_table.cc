@@ -5,11 +5,17 @@
 
 namespace sockfi {
 
-FdTable::FdTable(int first_fd, int limit)
-    : limit_(limit < 0 ? 0 : limit), lowest_free_(first_fd) {
+FdTable::FdTable(int first_fd, int limit) {
   entries_.reserve(static_cast<size_t>(first_fd) + 8);
-  entries_.resize(static_cast<size_t>(first_fd), Entry{kNonSocket, false});
+  Reset(first_fd, limit);
+}
+
+void FdTable::Reset(int first_fd, int limit) {
+  limit_ = limit < 0 ? 0 : limit;
+  lowest_free_ = first_fd;
+  entries_.assign(static_cast<size_t>(first_fd), Entry{kNonSocket, false});
   open_count_ = first_fd;
+  socket_count_ = 0;
 }
 
 int FdTable::LowestFree(int after) const {

@@ -25,6 +25,8 @@ class FdTable {
 
   // Opens fds [0, first_fd) as non-socket files; `limit` is RLIMIT_NOFILE.
   FdTable(int first_fd, int limit);
+  // Makes the table what FdTable(first_fd, limit) is, keeping storage.
+  void Reset(int first_fd, int limit);
 
   // Returns the entry of an open fd, or nullptr for a closed or negative fd.
   const Entry* Find(int fd) const {

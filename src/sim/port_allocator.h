@@ -41,6 +41,12 @@ class PortAllocator {
  public:
   // Ephemeral ports are [min, max] (min <= max, min >= 1).
   PortAllocator(uint16_t min, uint16_t max) : min_(min), max_(max) {}
+  // Frees every port and sets the range, keeping storage.
+  void Reset(uint16_t min, uint16_t max) {
+    min_ = min;
+    max_ = max;
+    ports_.clear();
+  }
 
   // Returns true when `local` (with its port) can be bound.
   bool CanBind(const Endpoint& local) const;

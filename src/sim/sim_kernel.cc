@@ -17,6 +17,12 @@
 namespace sockfi {
 namespace {
 
+// Virtual time starts at the epoch on every kernel.
+constexpr absl::Time kStart = absl::UnixEpoch();
+
+// Returns the seed of the ephemeral-port stream, apart from getrandom's.
+uint64_t PortSeed(uint64_t seed) { return seed ^ 0x6a09e667f3bcc909u; }
+
 constexpr uint32_t kIpv4Loopback = 0x7f000001;  // 127.0.0.1
 constexpr uint32_t kIpv6Loopback = 1;           // ::1 as an Endpoint stores it
 constexpr int kTypeFlags = SOCK_NONBLOCK | SOCK_CLOEXEC;
@@ -110,25 +116,59 @@ absl::StatusOr<std::unique_ptr<SimKernel>> SimKernel::Create(
 
 SimKernel::SimKernel(const SimConfig& config)
     : config_(config),
-      start_(absl::UnixEpoch()),
-      clock_(start_),
+      clock_(kStart),
       fds_(config.first_fd, config.fd_limit),
       ports_(config.ephemeral_port_min, config.ephemeral_port_max),
       random_bytes_(config.seed),
-      random_ports_(config.seed ^ 0x6a09e667f3bcc909u) {
+      random_ports_(PortSeed(config.seed)) {
   sockets_.reserve(8);
-  for (const ForeignClientSpec& spec : config.foreign_clients) {
-    scheduled_.push_back(
-        ScheduledActor{spec.trigger, spec.nth, false, spec.mode});
-  }
-  if (config.flood.has_value()) {
-    scheduled_.push_back(ScheduledActor{config.flood->trigger,
-                                        config.flood->nth, true,
-                                        ForeignClientMode::kCompletesSilently});
-  }
+  ScheduleActors();
 }
 
 SimKernel::~SimKernel() = default;
+
+absl::Status SimKernel::Reset(const SimConfig& config) {
+  absl::Status valid = ValidateSimConfig(config);
+  if (!valid.ok()) return valid;
+  config_ = config;
+  clock_.Reset(kStart);
+  fds_.Reset(config.first_fd, config.fd_limit);
+  ports_.Reset(config.ephemeral_port_min, config.ephemeral_port_max);
+  random_bytes_ = SplitMix64(config.seed);
+  random_ports_ = SplitMix64(PortSeed(config.seed));
+  // Slots are handed out again in the order a new kernel would create them.
+  while (!sockets_.empty()) {
+    spare_sockets_.push_back(std::move(sockets_.back()));
+    sockets_.pop_back();
+  }
+  free_slots_.clear();
+  time_wait_.clear();
+  time_wait_head_ = 0;
+  actors_.clear();
+  scheduled_.clear();
+  actor_files_ = 0;
+  calls_ = 0;
+  listens_ = 0;
+  last_listener_ = -1;
+  last_listener_generation_ = 0;
+  just_listened_ = -1;
+  hang_.reset();
+  trace_.clear();
+  ScheduleActors();
+  return absl::OkStatus();
+}
+
+void SimKernel::ScheduleActors() {
+  for (const ForeignClientSpec& spec : config_.foreign_clients) {
+    scheduled_.push_back(
+        ScheduledActor{spec.trigger, spec.nth, false, spec.mode});
+  }
+  if (config_.flood.has_value()) {
+    scheduled_.push_back(ScheduledActor{config_.flood->trigger,
+                                        config_.flood->nth, true,
+                                        ForeignClientMode::kCompletesSilently});
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Sockets, fds and ports.
@@ -139,18 +179,16 @@ int SimKernel::NewSocket(SocketKind kind, int family, SocketOwner owner) {
     id = free_slots_.back();
     free_slots_.pop_back();
     SimSocket& slot = *sockets_[id];
-    ByteQueue inbox = std::move(slot.inbox);
-    std::vector<int> queue = std::move(slot.accept_queue);
-    inbox.Clear();
-    queue.clear();
-    const uint32_t generation = slot.generation;
-    slot = SimSocket();
-    slot.generation = generation;
-    slot.inbox = std::move(inbox);
-    slot.accept_queue = std::move(queue);
+    slot.Clear(slot.generation);
   } else {
     id = static_cast<int>(sockets_.size());
-    sockets_.push_back(std::make_unique<SimSocket>());
+    if (spare_sockets_.empty()) {
+      sockets_.push_back(std::make_unique<SimSocket>());
+    } else {
+      sockets_.push_back(std::move(spare_sockets_.back()));
+      spare_sockets_.pop_back();
+      sockets_.back()->Clear(0);
+    }
   }
   SimSocket& s = socket(id);
   s.kind = kind;
@@ -310,7 +348,7 @@ void SimKernel::DeliverSyn(int id) {
     Note([&] {
       return absl::StrCat("SYN of ", Describe(id),
                           ": accept queue full, dropped; next at ",
-                          absl::FormatDuration(next - start_));
+                          absl::FormatDuration(next - kStart));
     });
     return;
   }
@@ -541,14 +579,14 @@ SysError SimKernel::Hang(const char* call, int fd) {
 void SimKernel::Note(absl::FunctionRef<std::string()> text) {
   if (!config_.record_trace) return;
   trace_.push_back(absl::StrCat(
-      "  @", absl::FormatDuration(clock_.now() - start_), " ", text()));
+      "  @", absl::FormatDuration(clock_.now() - kStart), " ", text()));
 }
 
 void SimKernel::EndCall(absl::FunctionRef<std::string()> describe) {
   ++calls_;
   if (config_.record_trace) {
     trace_.push_back(absl::StrCat("#", calls_, " @",
-                                  absl::FormatDuration(clock_.now() - start_),
+                                  absl::FormatDuration(clock_.now() - kStart),
                                   " ", describe()));
   }
   if (!scheduled_.empty() && !hung()) RunScheduledActors(just_listened_);
@@ -691,13 +729,13 @@ std::string SimKernel::Describe(int id) const {
 std::string SimKernel::DumpState() const {
   std::string out =
       absl::StrFormat("SimKernel at %s (virtual), %d calls\n",
-                      absl::FormatDuration(clock_.now() - start_), calls_);
+                      absl::FormatDuration(clock_.now() - kStart), calls_);
   absl::StrAppend(&out, "  fd limit ", fds_.limit(), "; files open ",
                   files_open(), " of ", config_.system_fd_limit, " (our fds ",
                   fds_.open_count(), ", actors ", actor_files_, ")\n");
   if (hang_.has_value()) {
     absl::StrAppend(&out, "  HUNG in ", hang_->call, " on fd ", hang_->fd,
-                    " at ", absl::FormatDuration(hang_->at - start_), "\n");
+                    " at ", absl::FormatDuration(hang_->at - kStart), "\n");
   }
   auto socket_line = [&](int id) {
     const SimSocket& s = socket(id);
@@ -724,7 +762,7 @@ std::string SimKernel::DumpState() const {
     }
     if (s.state == TcpState::kSynSent) {
       absl::StrAppend(&line, ", connecting since ",
-                      absl::FormatDuration(s.syn_started - start_),
+                      absl::FormatDuration(s.syn_started - kStart),
                       ", SYN retransmissions ", s.retransmissions);
     }
     if (s.peer >= 0) absl::StrAppend(&line, ", peer #", s.peer);
@@ -735,7 +773,7 @@ std::string SimKernel::DumpState() const {
     if (s.nonblocking) absl::StrAppend(&line, ", nonblocking");
     if (s.state == TcpState::kTimeWait) {
       absl::StrAppend(&line, ", until ",
-                      absl::FormatDuration(s.time_wait_until - start_));
+                      absl::FormatDuration(s.time_wait_until - kStart));
     }
     if (s.owner == SocketOwner::kActor) {
       absl::StrAppend(&line, ", foreign client (", ModeName(s.actor_mode), ")");
@@ -771,7 +809,7 @@ std::string SimKernel::DumpState() const {
     if (s.generation != target.generation || s.state != TcpState::kSynSent) {
       return;
     }
-    absl::StrAppend(&out, "  ", absl::FormatDuration(when - start_), ": ",
+    absl::StrAppend(&out, "  ", absl::FormatDuration(when - kStart), ": ",
                     s.retransmissions < config_.syn_retries
                         ? "SYN retransmission of "
                         : "connect timeout of ",

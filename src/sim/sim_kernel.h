@@ -91,6 +91,11 @@ class SimKernel final : public Syscalls {
   static absl::StatusOr<std::unique_ptr<SimKernel>> Create(
       const SimConfig& config);
 
+  // Makes this kernel behave exactly as a new one from Create(config) would,
+  // keeping its storage, so a loop of runs stops allocating once warm. Returns
+  // InvalidArgument (and changes nothing) for a bad config.
+  absl::Status Reset(const SimConfig& config);
+
   SimKernel(const SimKernel&) = delete;
   SimKernel& operator=(const SimKernel&) = delete;
   ~SimKernel() override;
@@ -169,6 +174,8 @@ class SimKernel final : public Syscalls {
   enum class WaitOutcome { kReady, kTimedOut, kHang };
 
   explicit SimKernel(const SimConfig& config);
+  // Schedules the actors config_ asks for.
+  void ScheduleActors();
 
   // Socket slots.
   int NewSocket(SocketKind kind, int family, SocketOwner owner);
@@ -222,8 +229,7 @@ class SimKernel final : public Syscalls {
   void Note(absl::FunctionRef<std::string()> text);
   std::string Describe(int id) const;
 
-  const SimConfig config_;
-  const absl::Time start_;
+  SimConfig config_;
   VirtualClock clock_;
   FdTable fds_;
   PortAllocator ports_;
@@ -231,6 +237,8 @@ class SimKernel final : public Syscalls {
   SplitMix64 random_ports_;
   std::vector<std::unique_ptr<SimSocket>> sockets_;
   std::vector<int> free_slots_;
+  // Sockets a Reset set aside, reused before new ones are made.
+  std::vector<std::unique_ptr<SimSocket>> spare_sockets_;
   std::vector<TimerTarget>
       time_wait_;  // zombies, oldest (first to expire) first
   size_t time_wait_head_ = 0;

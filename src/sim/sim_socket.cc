@@ -3,6 +3,17 @@
 #include <poll.h>
 
 namespace sockfi {
+
+void SimSocket::Clear(uint32_t new_generation) {
+  ByteQueue kept_inbox = std::move(inbox);
+  std::vector<int> kept_queue = std::move(accept_queue);
+  kept_inbox.Clear();
+  kept_queue.clear();
+  *this = SimSocket();
+  generation = new_generation;
+  inbox = std::move(kept_inbox);
+  accept_queue = std::move(kept_queue);
+}
 namespace {
 
 constexpr short kIn = POLLIN | POLLRDNORM;

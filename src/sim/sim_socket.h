@@ -79,6 +79,10 @@ struct SimSocket {
   // TIME_WAIT.
   absl::Time time_wait_until;
 
+  // Makes this a fresh socket of generation `generation`, keeping the storage
+  // of its queues.
+  void Clear(uint32_t generation);
+
   // Returns the number of connections the accept queue can hold (backlog + 1).
   size_t queue_capacity() const { return static_cast<size_t>(backlog) + 1; }
   // Returns true when a SYN would find the accept queue full.

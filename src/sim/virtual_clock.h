@@ -29,6 +29,13 @@ class VirtualClock {
   // Starts at `start`.
   explicit VirtualClock(absl::Time start) : now_(start) {}
 
+  // Starts over at `start` with no timers, keeping storage.
+  void Reset(absl::Time start) {
+    now_ = start;
+    next_sequence_ = 0;
+    heap_.clear();
+  }
+
   absl::Time now() const { return now_; }
   // Moves time forward to `when` (never backward).
   void AdvanceTo(absl::Time when) {

@@ -10,11 +10,6 @@
 
 namespace sockfi {
 
-SockAddr::SockAddr() : size_(sizeof(sa_family_t)) {
-  std::memset(&storage_, 0, sizeof(storage_));
-  storage_.any.sa_family = AF_UNSPEC;
-}
-
 SockAddr SockAddr::Ipv4(uint32_t host_order_address, uint16_t port) {
   SockAddr result;
   sockaddr_in& v4 = result.storage_.v4;

@@ -22,7 +22,9 @@ namespace sockfi {
 class SockAddr {
  public:
   // Constructs an unset address (family AF_UNSPEC), which formats as "unset".
-  SockAddr();
+  SockAddr() : storage_{}, size_(sizeof(sa_family_t)) {
+    storage_.any.sa_family = AF_UNSPEC;
+  }
 
   // Returns the IPv4 address `host_order_address`:`port`.
   static SockAddr Ipv4(uint32_t host_order_address, uint16_t port);
