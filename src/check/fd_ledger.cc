@@ -139,7 +139,7 @@ void CheckFdLedger(const RunRecord& record, std::vector<Violation>* out) {
   }
 }
 
-std::vector<int> OpenAtEnd(const Trace& trace) {
+absl::InlinedVector<int, 8> OpenAtEnd(const Trace& trace) {
   FdMap<bool> open;
   for (const TraceEvent& event : trace) {
     for (int fd : event.new_fds) {
@@ -149,7 +149,7 @@ std::vector<int> OpenAtEnd(const Trace& trace) {
       open[event.fd] = false;
     }
   }
-  std::vector<int> result;
+  absl::InlinedVector<int, 8> result;
   for (const auto& [fd, is_open] : open) {
     if (is_open) result.push_back(fd);
   }

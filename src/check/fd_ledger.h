@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "src/check/run_record.h"
 #include "src/check/verdict.h"
 
@@ -16,8 +17,9 @@ namespace sockfi {
 // routine never owned, and use of an fd after the routine closed it.
 void CheckFdLedger(const RunRecord& record, std::vector<Violation>* out);
 
-// Returns the fds the routine made that were still open when it returned.
-std::vector<int> OpenAtEnd(const Trace& trace);
+// Returns the fds the routine made that were still open when it returned,
+// ascending.
+absl::InlinedVector<int, 8> OpenAtEnd(const Trace& trace);
 
 }  // namespace sockfi
 

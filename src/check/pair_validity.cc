@@ -26,7 +26,7 @@ bool CheckPairValidity(const RunRecord& record, Syscalls& probe,
                                  ": not two distinct fds")});
     return false;
   }
-  const std::vector<int> open = OpenAtEnd(record.trace);
+  const absl::InlinedVector<int, 8> open = OpenAtEnd(record.trace);
   for (int fd : {a, b}) {
     if (!std::binary_search(open.begin(), open.end(), fd)) {
       out->push_back({ViolationKind::kInvalidPair,

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <string>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/sys/errno_name.h"
@@ -16,6 +17,8 @@ struct Fired {
   const TraceEvent* event;
   Handling handling;
 };
+// The faults that fired in one run: a few.
+using FiredFaults = absl::InlinedVector<Fired, 8>;
 
 Handling HandlingOf(const TraceEvent& event, const ErrnoCatalog& catalog) {
   if (event.call == CallKind::kClose) return Handling::kIgnore;
@@ -58,7 +61,7 @@ bool WentOnAfter(const RunRecord& record, const TraceEvent& fault) {
   return false;
 }
 
-bool Explained(const RunRecord& record, const std::vector<Fired>& fired,
+bool Explained(const RunRecord& record, const FiredFaults& fired,
                const StepError& reported, const ErrnoCatalog& catalog) {
   const auto matches = [&](CallKind call, int error_number) {
     return reported.step == CallName(call) &&
@@ -139,7 +142,7 @@ bool Explained(const RunRecord& record, const std::vector<Fired>& fired,
 
 void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
                       bool pair_works, std::vector<Violation>* out) {
-  std::vector<Fired> fired;
+  FiredFaults fired;
   for (const TraceEvent& event : record.trace) {
     if (event.fault.kind == FaultKind::kErrno ||
         event.fault.kind == FaultKind::kFdLimit) {

@@ -45,7 +45,14 @@ RunResult RunOnce(const RunSpec& spec, World& world) {
   LivenessLimits limits;
   limits.deadline_slack = world.deadline_slack();
   result.verdict = Judge(record, world.kernel(), ErrnoCatalog::Linux(), limits);
-  return result;  // the pair closes here, through the injector, after judging
+  // The run is judged: the pair closes on the kernel itself, out of the plan's
+  // reach and of any trace.
+  if (pair.ok()) {
+    for (UniqueFd& fd : pair->fds) {
+      UniqueFd closing(world.kernel(), fd.Release());
+    }
+  }
+  return result;
 }
 
 }  // namespace sockfi

@@ -34,7 +34,8 @@ struct RunResult {
 
 // Runs `spec.subject` once in `world` (fresh, or reset), through a
 // FaultInjector applying `spec.plan`, judges the run with every oracle, then
-// closes the pair it returned (if any).
+// closes the pair it returned (if any) on the world's kernel, past the
+// injector: the plan's rules do not reach the harness's own closes.
 RunResult RunOnce(const RunSpec& spec, World& world);
 
 // Runs `spec` once, as above, in a fresh world from `make_world`.

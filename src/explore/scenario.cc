@@ -137,7 +137,6 @@ Scenario DecodeScenario(absl::Span<const uint8_t> data) {
   scenario.sim.seed = uint64_t{in.Next()} + 1;
 
   const ErrnoCatalog& catalog = ErrnoCatalog::Linux();
-  scenario.plan.faults.reserve(std::min(kMaxRules, data.size() / 4));
   for (size_t rules = 0; rules < kMaxRules && !in.AtEnd(); ++rules) {
     const uint8_t r0 = in.Next(), r1 = in.Next(), r2 = in.Next(),
                   r3 = in.Next();

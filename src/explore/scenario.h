@@ -71,9 +71,10 @@ struct RunScratch {
   Trace trace;
 
   // Takes back the storage of a result this scratch served, and frees what the
-  // run left behind (trace notes, a hang's dump) now rather than in the next
-  // run: each input then frees what it allocated, as libFuzzer's leak check
-  // expects (an input that ends with more mallocs than frees is run again).
+  // run left behind (trace notes, a hang's dump, the tables of ports still
+  // held) by resetting the world now rather than in the next run: each input
+  // then frees what it allocated, as libFuzzer's leak check expects (an input
+  // that ends with more mallocs than frees is run again).
   void Recycle(RunResult&& result);
 };
 

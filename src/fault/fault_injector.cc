@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "src/sys/errno_name.h"
 
@@ -76,6 +77,36 @@ uint32_t FaultInjector::ThreadIndex(InjectorRun& run) {
   return static_cast<uint32_t>(run.threads.size() - 1);
 }
 
+namespace {
+
+// Returns whether Linux can fail a call with `entry`'s errno at `timing`, the
+// call being one that cannot block when `nonblocking`.
+bool LinuxCanFail(const CatalogEntry* entry, Timing timing, bool nonblocking) {
+  return entry != nullptr && timing == entry->timing &&
+         !(entry->condition == Condition::kNonBlockingOnly && !nonblocking) &&
+         !(entry->condition == Condition::kBlockingOnly && nonblocking);
+}
+
+// Returns why Linux cannot (see LinuxCanFail), for the trace. Out of line: its
+// strings would otherwise enlarge the frame of every call's Begin.
+ABSL_ATTRIBUTE_NOINLINE std::string WhyLinuxCannotFail(
+    CallKind call, int error_number, Timing timing, const CatalogEntry* entry,
+    bool nonblocking) {
+  const std::string name = ErrnoName(error_number);
+  if (entry == nullptr) {
+    return absl::StrCat("Linux does not return ", name, " from ",
+                        CallName(call));
+  }
+  if (timing != entry->timing) {
+    return absl::StrCat("Linux reports ", name, " ", TimingName(entry->timing),
+                        ", not ", TimingName(timing));
+  }
+  return nonblocking ? absl::StrCat(name, " needs a call that blocks")
+                     : absl::StrCat(name, " needs a call that cannot block");
+}
+
+}  // namespace
+
 size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
                             bool nonblocking, int new_fds, FiredFault* fault) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -136,25 +167,11 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
     event.fault.timing = errno_fault.timing.value_or(
         entry != nullptr ? entry->timing : Timing::kBefore);
     event.fault.kind = FaultKind::kErrno;
-    if (!options_.adversarial) {
-      const std::string name = ErrnoName(errno_fault.error_number);
-      if (entry == nullptr) {
-        event.fault.kind = FaultKind::kSuppressed;
-        event.note = absl::StrCat("Linux does not return ", name, " from ",
-                                  CallName(call));
-      } else if (event.fault.timing != entry->timing) {
-        event.fault.kind = FaultKind::kSuppressed;
-        event.note =
-            absl::StrCat("Linux reports ", name, " ", TimingName(entry->timing),
-                         ", not ", TimingName(event.fault.timing));
-      } else if (entry->condition == Condition::kNonBlockingOnly &&
-                 !nonblocking) {
-        event.fault.kind = FaultKind::kSuppressed;
-        event.note = absl::StrCat(name, " needs a call that cannot block");
-      } else if (entry->condition == Condition::kBlockingOnly && nonblocking) {
-        event.fault.kind = FaultKind::kSuppressed;
-        event.note = absl::StrCat(name, " needs a call that blocks");
-      }
+    if (!options_.adversarial &&
+        !LinuxCanFail(entry, event.fault.timing, nonblocking)) {
+      event.fault.kind = FaultKind::kSuppressed;
+      event.note = WhyLinuxCannotFail(call, errno_fault.error_number,
+                                      event.fault.timing, entry, nonblocking);
     }
     break;
   }

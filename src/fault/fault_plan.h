@@ -29,6 +29,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -104,8 +105,10 @@ struct ActorRule {
 };
 
 struct FaultPlan {
-  std::vector<FaultRule> faults;
-  std::vector<ActorRule> actors;
+  // Inline room for the rules of most plans: a plan is copied into every run's
+  // injector and record, and a fuzzer makes one per input.
+  absl::InlinedVector<FaultRule, 8> faults;
+  absl::InlinedVector<ActorRule, 2> actors;
   std::optional<uint32_t> fd_limit;
 
   bool empty() const {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/types/span.h"
@@ -169,7 +170,8 @@ class LoopbackPairBuilder {
   size_t token_sent_ = 0;
   int connect_attempts_ = 0;
   int connect_result_ = 0;  // the errno of this attempt's connect, 0 if none
-  std::vector<Candidate> candidates_;
+  // At most kMaxCandidates, held inline.
+  absl::InlinedVector<Candidate, kMaxCandidates> candidates_;
   UniqueFd accepted_;
   int stalls_ = 0;
   bool polled_ = false;  // whether the events being handled came from poll

@@ -1129,7 +1129,8 @@ void Configure() {
       strncpy(g_config.fd_limit_text, text.c_str(),
               sizeof(g_config.fd_limit_text) - 1);
     }
-    auto* actors = new std::vector<ActorRule>(plan->actors);
+    auto* actors =
+        new std::vector<ActorRule>(plan->actors.begin(), plan->actors.end());
     g_actors_storage = actors;
     g_config.actors = actors->data();
     g_config.actor_count = actors->size();

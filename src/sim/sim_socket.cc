@@ -5,15 +5,34 @@
 namespace sockfi {
 
 void SimSocket::Clear(uint32_t new_generation) {
-  ByteQueue kept_inbox = std::move(inbox);
-  std::vector<int> kept_queue = std::move(accept_queue);
-  kept_inbox.Clear();
-  kept_queue.clear();
-  *this = SimSocket();
+  // Field by field, not `*this = SimSocket()`: under ASan a whole-object copy
+  // is a checked memcpy, and slots are cleared on every socket(2).
   generation = new_generation;
-  inbox = std::move(kept_inbox);
-  accept_queue = std::move(kept_queue);
+  kind = SocketKind::kTcp;
+  owner = SocketOwner::kFree;
+  state = TcpState::kClosed;
+  connect_state = ConnectState::kUnconnected;
+  nonblocking = false;
+  bound = false;
+  port_from_bind = false;
+  fin_received = false;
+  done = false;
+  fd = -1;
+  error = 0;
+  peer = -1;
+  local = Endpoint();
+  remote = Endpoint();
+  inbox.Clear();
+  backlog = 0;
+  accept_queue.clear();
+  flooded = false;
+  half_open = 0;
+  syn_started = absl::Time();
+  retransmissions = 0;
+  actor_mode = ForeignClientMode::kCompletesSilently;
+  time_wait_until = absl::Time();
 }
+
 namespace {
 
 constexpr short kIn = POLLIN | POLLRDNORM;

@@ -80,7 +80,8 @@ struct SimSocket {
   absl::Time time_wait_until;
 
   // Makes this a fresh socket of generation `generation`, keeping the storage
-  // of its queues.
+  // of its queues. A field added above must be reset there too (the reset
+  // tests compare reused kernels with new ones).
   void Clear(uint32_t generation);
 
   // Returns the number of connections the accept queue can hold (backlog + 1).

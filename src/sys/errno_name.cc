@@ -186,14 +186,18 @@ std::optional<int> ErrnoFromName(absl::string_view name) {
   return std::nullopt;
 }
 
-std::string DescribeErrno(int error_number) {
+absl::string_view ErrnoDescription(int error_number) {
   // strerrordesc_np (glibc 2.32) is thread-safe and ignores the locale.
   const char* description =
       error_number == kHangErrno     ? "Simulated call would block forever"
       : error_number == kCutOffErrno ? "Run cut off past its call budget"
                                      : strerrordesc_np(error_number);
-  return absl::StrCat(description != nullptr ? description : "Unknown error",
-                      " [", ErrnoName(error_number), "]");
+  return description != nullptr ? description : "Unknown error";
+}
+
+std::string DescribeErrno(int error_number) {
+  return absl::StrCat(ErrnoDescription(error_number), " [",
+                      ErrnoName(error_number), "]");
 }
 
 }  // namespace sockfi

@@ -29,6 +29,10 @@ std::string ErrnoName(int error_number);
 // an unknown name.
 std::optional<int> ErrnoFromName(absl::string_view name);
 
+// Returns "Too many open files": the strerror text, without the locale
+// ("Unknown error" for a number Linux does not know).
+absl::string_view ErrnoDescription(int error_number);
+
 // Returns "Too many open files [EMFILE]": strerror text and name, for messages.
 std::string DescribeErrno(int error_number);
 

@@ -9,8 +9,13 @@ namespace sockfi {
 
 absl::Status StepErrorStatus(absl::string_view step, int error_number,
                              absl::string_view detail) {
-  std::string message = absl::StrCat(step, ": ", DescribeErrno(error_number));
-  if (!detail.empty()) absl::StrAppend(&message, ": ", detail);
+  // One allocation for the whole message (this runs on every error path).
+  const std::string message =
+      detail.empty()
+          ? absl::StrCat(step, ": ", ErrnoDescription(error_number), " [",
+                         ErrnoName(error_number), "]")
+          : absl::StrCat(step, ": ", ErrnoDescription(error_number), " [",
+                         ErrnoName(error_number), "]: ", detail);
   absl::Status status(absl::ErrnoToStatusCode(error_number), message);
   // Payload: "<errno> <step>".
   status.SetPayload(kStepErrorTypeUrl,
