@@ -1,5 +1,6 @@
 #include "src/fault/errno_catalog.h"
 
+#include <cassert>
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
@@ -170,12 +171,23 @@ const ErrnoCatalog& ErrnoCatalog::Linux() {
   return kCatalog;
 }
 
+ErrnoCatalog::ErrnoCatalog(absl::Span<const CatalogEntry> entries)
+    : entries_(entries) {
+  size_t next = 0;
+  for (int call = 0; call < kCallKindCount; ++call) {
+    begin_[call] = static_cast<uint16_t>(next);
+    while (next < entries_.size() &&
+           static_cast<int>(entries_[next].call) == call) {
+      ++next;
+    }
+  }
+  begin_[kCallKindCount] = static_cast<uint16_t>(next);
+  assert(next == entries_.size());  // grouped in CallKind order
+}
+
 absl::Span<const CatalogEntry> ErrnoCatalog::EntriesFor(CallKind call) const {
-  size_t begin = 0;
-  while (begin < entries_.size() && entries_[begin].call != call) ++begin;
-  size_t end = begin;
-  while (end < entries_.size() && entries_[end].call == call) ++end;
-  return entries_.subspan(begin, end - begin);
+  const size_t index = static_cast<size_t>(call);
+  return entries_.subspan(begin_[index], begin_[index + 1] - begin_[index]);
 }
 
 const CatalogEntry* ErrnoCatalog::Find(CallKind call, int error_number) const {

@@ -10,6 +10,8 @@
 #ifndef SOCKFI_SRC_FAULT_ERRNO_CATALOG_H_
 #define SOCKFI_SRC_FAULT_ERRNO_CATALOG_H_
 
+#include <array>
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -94,9 +96,12 @@ class ErrnoCatalog {
   std::string FormatTable() const;
 
  private:
-  explicit ErrnoCatalog(absl::Span<const CatalogEntry> entries)
-      : entries_(entries) {}
+  // `entries` must be grouped by call in CallKind order.
+  explicit ErrnoCatalog(absl::Span<const CatalogEntry> entries);
   absl::Span<const CatalogEntry> entries_;
+  // Where each call's entries begin in entries_ (the injector looks an errno
+  // up on every call a rule matches).
+  std::array<uint16_t, kCallKindCount + 1> begin_ = {};
 };
 
 }  // namespace sockfi

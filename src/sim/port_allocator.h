@@ -45,7 +45,9 @@ class PortAllocator {
   void Reset(uint16_t min, uint16_t max) {
     min_ = min;
     max_ = max;
-    ports_.clear();
+    // clear() walks every bucket even when none is used, and a kernel is
+    // often reset again before it took any port.
+    if (!ports_.empty()) ports_.clear();
   }
 
   // Returns true when `local` (with its port) can be bound.
