@@ -300,12 +300,10 @@ RunResult RunScenario(const Scenario& scenario, BackendKind backend,
   spec.plan = scenario.plan;
   spec.adversarial = scenario.adversarial;
   spec.options = scenario.options;
-  if (scratch == nullptr) {
-    if (backend == BackendKind::kReal) return RunOnce(spec, *MakeRealWorld());
-    return RunOnce(spec, **SimWorld::Create(scenario.sim));
-  }
-  spec.reuse_trace = &scratch->trace;
+  if (scratch != nullptr) spec.reuse_trace = &scratch->trace;
   if (backend == BackendKind::kReal) return RunOnce(spec, *MakeRealWorld());
+  if (scratch == nullptr)
+    return RunOnce(spec, **SimWorld::Create(scenario.sim));
   if (scratch->sim_world == nullptr) {
     scratch->sim_world = std::move(*SimWorld::Create(scenario.sim));
   } else {
