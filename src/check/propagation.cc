@@ -20,6 +20,12 @@ struct Fired {
 // The faults that fired in one run: a few.
 using FiredFaults = absl::InlinedVector<Fired, 8>;
 
+// Returns whether an errno rule or the fdlimit of the plan failed `event`.
+bool FailedByThePlan(const TraceEvent& event) {
+  return event.fault.kind == FaultKind::kErrno ||
+         event.fault.kind == FaultKind::kFdLimit;
+}
+
 Handling HandlingOf(const TraceEvent& event, const ErrnoCatalog& catalog) {
   if (event.call == CallKind::kClose) return Handling::kIgnore;
   if (event.fault.kind == FaultKind::kFdLimit) return Handling::kPropagate;
@@ -143,9 +149,11 @@ bool Explained(const RunRecord& record, const FiredFaults& fired,
 void CheckPropagation(const RunRecord& record, const ErrnoCatalog& catalog,
                       bool pair_works, std::vector<Violation>* out) {
   FiredFaults fired;
+  // A run that kept failing can hold hundreds: reserve once rather than grow.
+  fired.reserve(static_cast<size_t>(std::count_if(
+      record.trace.begin(), record.trace.end(), FailedByThePlan)));
   for (const TraceEvent& event : record.trace) {
-    if (event.fault.kind == FaultKind::kErrno ||
-        event.fault.kind == FaultKind::kFdLimit) {
+    if (FailedByThePlan(event)) {
       fired.push_back({&event, HandlingOf(event, catalog)});
     }
   }
