@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "src/explore/run.h"
 #include "src/explore/scenario.h"
 #include "src/explore/schedule_space.h"
+#include "src/fault/fault_plan.h"
 
 namespace sockfi {
 namespace {
@@ -60,6 +62,17 @@ std::vector<Scenario> ScenarioSeeds() {
     s.sim.somaxconn = 1;
     s.sim.abort_on_overflow = true;
     s.sim.socket_buffer_bytes = 16;
+    seeds.push_back(s);
+  }
+  // A signal that interrupts poll after it has waited (only an adversarial
+  // plan times poll's EINTR "after"): the wait must go on, not count as a spin.
+  // Random mutation seldom assembles its four parts.
+  {
+    Scenario s = base;
+    s.adversarial = true;
+    s.sim.somaxconn = 1;
+    s.options.timeout = absl::Milliseconds(100);
+    s.plan = *ParsePlan("flood@listen#1; poll#1=EINTR:after");
     seeds.push_back(s);
   }
   // Every single fault the explorer tries on the fault-free run.
