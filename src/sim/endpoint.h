@@ -17,9 +17,15 @@
 namespace sockfi {
 
 struct Endpoint {
+  constexpr Endpoint() = default;
+  constexpr Endpoint(uint8_t family, uint32_t ip, uint16_t port)
+      : family(family), port(port), ip(ip) {}
+
+  // In this order the three fit in 8 bytes, which copy as one word (under
+  // ASan, anything larger is copied by a checked memcpy).
   uint8_t family = AF_UNSPEC;  // AF_INET, AF_INET6, or AF_UNSPEC (none)
-  uint32_t ip = 0;             // IPv4: host order; IPv6: 0 is ::, 1 is ::1
   uint16_t port = 0;
+  uint32_t ip = 0;  // IPv4: host order; IPv6: 0 is ::, 1 is ::1
 
   bool valid() const { return family != AF_UNSPEC; }
   bool wildcard() const { return ip == 0; }
@@ -41,6 +47,7 @@ struct Endpoint {
     return !(a == b);
   }
 };
+static_assert(sizeof(Endpoint) == 8, "an Endpoint is copied as one word");
 
 // How a SockAddr maps onto what the simulator models.
 enum class AddressKind {

@@ -16,6 +16,7 @@ SockAddr SockAddr::Ipv4(uint32_t host_order_address, uint16_t port) {
   v4.sin_family = AF_INET;
   v4.sin_port = htons(port);
   v4.sin_addr.s_addr = htonl(host_order_address);
+  std::memset(v4.sin_zero, 0, sizeof(v4.sin_zero));
   result.size_ = sizeof(sockaddr_in);
   return result;
 }
@@ -25,7 +26,9 @@ SockAddr SockAddr::Ipv6(const in6_addr& address, uint16_t port) {
   sockaddr_in6& v6 = result.storage_.v6;
   v6.sin6_family = AF_INET6;
   v6.sin6_port = htons(port);
+  v6.sin6_flowinfo = 0;
   v6.sin6_addr = address;
+  v6.sin6_scope_id = 0;
   result.size_ = sizeof(sockaddr_in6);
   return result;
 }
