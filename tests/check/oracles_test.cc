@@ -250,7 +250,6 @@ TEST(OraclesSimTest, DeadlineMissedIsReported) {
   };
   RunSpec spec;
   spec.subject = &subject;
-  spec.plan = FaultPlan();
   RunResult run = RunOnce(spec, *MakeWorldFactory(BackendKind::kSim));
   EXPECT_TRUE(run.verdict.Has(ViolationKind::kDeadlineMissed))
       << run.verdict.Format();
