@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 
+#include <cstring>
+#include <new>
+
 #include "gtest/gtest.h"
 
 namespace sockfi {
@@ -43,6 +46,22 @@ TEST(SockAddrTest, RoundTripsThroughNativeForm) {
   auto back = SockAddr::FromNative(v4.native(), v4.native_size());
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, v4);
+}
+
+// The kernel reads every byte of the native form: what an unset SockAddr
+// leaves unwritten must be written by Ipv4 and Ipv6, even over dirty memory.
+TEST(SockAddrTest, NativeFormHasNoStrayBytes) {
+  alignas(SockAddr) unsigned char memory[sizeof(SockAddr)];
+  std::memset(memory, 0xab, sizeof(memory));
+  const SockAddr* v4 = new (memory) SockAddr(SockAddr::Ipv4(0x7f000001, 80));
+  const auto* in = reinterpret_cast<const sockaddr_in*>(v4->native());
+  for (unsigned char byte : in->sin_zero) EXPECT_EQ(byte, 0);
+
+  std::memset(memory, 0xab, sizeof(memory));
+  const SockAddr* v6 = new (memory) SockAddr(SockAddr::Loopback(AF_INET6, 80));
+  const auto* in6 = reinterpret_cast<const sockaddr_in6*>(v6->native());
+  EXPECT_EQ(in6->sin6_flowinfo, 0u);
+  EXPECT_EQ(in6->sin6_scope_id, 0u);
 }
 
 TEST(SockAddrTest, FromNativeRejectsOtherFamiliesAndShortSizes) {
