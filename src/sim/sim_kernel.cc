@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -584,13 +585,18 @@ void SimKernel::Note(absl::FunctionRef<std::string()> text) {
 
 void SimKernel::EndCall(absl::FunctionRef<std::string()> describe) {
   ++calls_;
-  if (config_.record_trace) {
-    trace_.push_back(absl::StrCat("#", calls_, " @",
-                                  absl::FormatDuration(clock_.now() - kStart),
-                                  " ", describe()));
-  }
+  if (config_.record_trace) RecordCall(describe);
   if (!scheduled_.empty() && !hung()) RunScheduledActors(just_listened_);
   just_listened_ = -1;
+}
+
+// Out of line: inlined, its strings gave EndCall, which every call ends with, a
+// stack frame of over a kilobyte that gcc's ASan poisons and clears each time.
+ABSL_ATTRIBUTE_NOINLINE void SimKernel::RecordCall(
+    absl::FunctionRef<std::string()> describe) {
+  trace_.push_back(absl::StrCat("#", calls_, " @",
+                                absl::FormatDuration(clock_.now() - kStart),
+                                " ", describe()));
 }
 
 void SimKernel::RunScheduledActors(int just_listened) {

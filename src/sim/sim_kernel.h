@@ -225,6 +225,8 @@ class SimKernel final : public Syscalls {
   // Counts the call, traces it (describe() gives "call(args) = result") and
   // lets scheduled actors act.
   void EndCall(absl::FunctionRef<std::string()> describe);
+  // Appends the call's line to the event log (config.record_trace).
+  void RecordCall(absl::FunctionRef<std::string()> describe);
   void RunScheduledActors(int just_listened);
   void Note(absl::FunctionRef<std::string()> text);
   std::string Describe(int id) const;
