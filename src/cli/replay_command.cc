@@ -1,5 +1,6 @@
 #include "src/cli/replay_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -32,14 +33,35 @@ std::string TargetNames() {
   return absl::StrJoin(names, ", ");
 }
 
+// Appends the inputs `arg` names to `paths`: `arg` itself, or for a directory
+// the regular files directly in it, in name order. Returns an error message
+// or "".
+std::string ExpandInput(const std::string& arg,
+                        std::vector<std::string>* paths) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(arg, error)) {
+    paths->push_back(arg);  // ReadInput says what is wrong with it, if anything
+    return "";
+  }
+  std::vector<std::string> files;
+  for (std::filesystem::directory_iterator it(arg, error), end;
+       !error && it != end; it.increment(error)) {
+    if (it->is_regular_file(error)) files.push_back(it->path().string());
+  }
+  if (error) return absl::StrCat("cannot list ", arg, ": ", error.message());
+  if (files.empty()) {
+    return absl::StrCat(arg, " is a directory without files to replay");
+  }
+  std::sort(files.begin(), files.end());
+  paths->insert(paths->end(), files.begin(), files.end());
+  return "";
+}
+
 // Reads `path` into `data`; returns an error message or "".
 std::string ReadInput(const std::string& path, std::vector<uint8_t>* data) {
   std::error_code error;
-  const auto status = std::filesystem::status(path, error);
+  (void)std::filesystem::status(path, error);  // sets `error` when unreadable
   if (error) return absl::StrCat("cannot read ", path, ": ", error.message());
-  if (std::filesystem::is_directory(status)) {
-    return absl::StrCat("cannot read ", path, ": it is a directory");
-  }
   std::ifstream file(path, std::ios::binary);
   if (!file) return absl::StrCat("cannot read ", path);
   data->assign(std::istreambuf_iterator<char>(file),
@@ -87,8 +109,16 @@ int RunReplay(const std::vector<std::string>& args) {
       env != nullptr && *env && subject == "hardened") {
     subject = env;  // as subject_fuzzer chose it
   }
-  bool violation = false;
-  for (const std::string& path : args) {
+  std::vector<std::string> paths;
+  for (const std::string& arg : args) {
+    const std::string error = ExpandInput(arg, &paths);
+    if (!error.empty()) {
+      std::fprintf(stderr, "sockfi replay: %s\n", error.c_str());
+      return kExitUsage;
+    }
+  }
+  std::vector<std::string> violating;
+  for (const std::string& path : paths) {
     std::vector<uint8_t> data;
     const std::string error = ReadInput(path, &data);
     if (!error.empty()) {
@@ -108,7 +138,7 @@ int RunReplay(const std::vector<std::string>& args) {
     std::printf("file:     %s (%zu bytes)\ntarget:   %s\n", path.c_str(),
                 data.size(), target->name.c_str());
     if (!target->scenario) {
-      violation |= ReplayPlanText(data);
+      if (ReplayPlanText(data)) violating.push_back(path);
       std::printf("\n");
       continue;
     }
@@ -127,9 +157,19 @@ int RunReplay(const std::vector<std::string>& args) {
     std::printf("%s\n", FormatRunReport(result, *routine, target->backend,
                                         scenario.adversarial)
                             .c_str());
-    violation |= !result.verdict.ok();
+    if (!result.verdict.ok()) violating.push_back(path);
   }
-  return violation ? kExitFailure : kExitOk;
+  if (paths.size() > 1) {
+    std::printf(
+        "%zu inputs replayed: %s\n", paths.size(),
+        violating.empty()
+            ? "none shows a violation"
+            : absl::StrCat(violating.size(),
+                           violating.size() == 1 ? " shows" : " show",
+                           " a violation: ", absl::StrJoin(violating, ", "))
+                  .c_str());
+  }
+  return violating.empty() ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -139,7 +179,7 @@ Command ReplayCommand() {
       "replay",
       "turn fuzzer inputs (crashes, corpus files) into readable, re-runnable "
       "runs",
-      "sockfi replay FILE... [--target=NAME] [--subject=NAME]",
+      "sockfi replay FILE|DIR... [--target=NAME] [--subject=NAME]",
       "Decodes each file as the fuzz target it belongs to does (the target is "
       "read from the path,\n"
       "corpus/NAME/... or fuzz-out/NAME/..., or given with --target), prints "
@@ -151,6 +191,9 @@ Command ReplayCommand() {
       "verdict. fault_plan_fuzzer inputs are shown as text with what the "
       "parser "
       "made of them.\n"
+      "A directory stands for the files in it (a crash folder, a corpus), and "
+      "several inputs end\n"
+      "with a line that names those that show a violation.\n"
       "--subject (or SOCKFI_SUBJECT) picks the routine for subject_fuzzer "
       "inputs.\n"
       "Exit status 1 when an input shows a violation, 2 when a file cannot be "

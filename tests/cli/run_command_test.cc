@@ -17,6 +17,7 @@
 namespace sockfi::testing {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -220,6 +221,35 @@ TEST(ReplayCommandTest, ReplaysCorpusFilesAndCrashes) {
   EXPECT_THAT(text.out, HasSubstr("parse:    refused: line 1, column 1: "));
 }
 
+// A folder stands for its files, in name order; with several inputs a last
+// line names those that show a violation.
+TEST(ReplayCommandTest, ReplaysEveryFileOfAFolder) {
+  const std::string folder = TempPath("fuzz-out/subject_fuzzer/artifacts");
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder + "/not-an-input");
+  const std::string crash =
+      "corpus/subject_fuzzer/regressions/"
+      "crash-bc2f269b44edebe4d66f26a39a9c32652d106bc3";
+  std::filesystem::copy_file(crash, folder + "/crash-b");
+  std::ofstream(folder + "/crash-a", std::ios::binary) << "";  // no faults
+
+  ProgramResult bug =
+      Sockfi({"replay", "--subject=rejected_candidate_leaked", folder});
+  EXPECT_EQ(bug.exit_code, 1) << bug.err;
+  const size_t a = bug.out.find("file:     " + folder + "/crash-a ");
+  const size_t b = bug.out.find("file:     " + folder + "/crash-b ");
+  ASSERT_NE(a, std::string::npos) << bug.out;
+  ASSERT_NE(b, std::string::npos) << bug.out;
+  EXPECT_LT(a, b);
+  EXPECT_THAT(bug.out, EndsWith("2 inputs replayed: 1 shows a violation: " +
+                                folder + "/crash-b\n"));
+
+  ProgramResult fixed = Sockfi({"replay", folder});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_THAT(fixed.out,
+              EndsWith("2 inputs replayed: none shows a violation\n"));
+}
+
 TEST(ReplayCommandTest, BadInputIsAUsageError) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"replay"},
@@ -228,8 +258,6 @@ TEST(ReplayCommandTest, BadInputIsAUsageError) {
       {{"replay", "/nonexistent/crash-1"},
        "sockfi replay: cannot read /nonexistent/crash-1: No such file or "
        "directory\n"},
-      {{"replay", "/tmp"},
-       "sockfi replay: cannot read /tmp: it is a directory\n"},
       {{"replay", "--target=nope", "x"},
        "sockfi replay: --target=nope: the targets are socketpair_sim_fuzzer, "
        "subject_fuzzer, socketpair_real_fuzzer, fault_plan_fuzzer\n"},
@@ -239,6 +267,12 @@ TEST(ReplayCommandTest, BadInputIsAUsageError) {
     EXPECT_EQ(r.exit_code, 2) << args.back();
     EXPECT_EQ(r.err, message);
   }
+  const std::string empty = TempPath("empty-crash-folder");
+  std::filesystem::create_directories(empty);
+  ProgramResult nothing = Sockfi({"replay", empty});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_EQ(nothing.err, "sockfi replay: " + empty +
+                             " is a directory without files to replay\n");
   const std::string orphan = TempPath("crash-orphan");
   std::ofstream(orphan) << "x";
   ProgramResult r = Sockfi({"replay", orphan});
