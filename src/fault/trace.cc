@@ -10,19 +10,6 @@
 
 namespace sockfi {
 
-bool IsProgress(const TraceEvent& event) {
-  if (event.error_number != 0 || IsEndOfStream(event)) return false;
-  switch (event.call) {
-    case CallKind::kPoll:
-    case CallKind::kGetSockOpt:
-    case CallKind::kGetPeerName:
-    case CallKind::kGetSockName:
-    case CallKind::kFcntl:
-      return false;
-    default:
-      return true;
-  }
-}
 namespace {
 
 std::string DomainName(int domain) {

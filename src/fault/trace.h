@@ -124,8 +124,21 @@ inline bool IsFailure(const TraceEvent& event) {
 
 // Returns whether `event` moved the routine on: a call that succeeded, other
 // than the ones that only look (poll, getsockopt, getpeername, getsockname,
-// fcntl) and a recv that read end of stream.
-bool IsProgress(const TraceEvent& event);
+// fcntl) and a recv that read end of stream. (Inline: the injector asks it of
+// every call.)
+inline bool IsProgress(const TraceEvent& event) {
+  if (event.error_number != 0 || IsEndOfStream(event)) return false;
+  switch (event.call) {
+    case CallKind::kPoll:
+    case CallKind::kGetSockOpt:
+    case CallKind::kGetPeerName:
+    case CallKind::kGetSockName:
+    case CallKind::kFcntl:
+      return false;
+    default:
+      return true;
+  }
+}
 
 // Returns whether `a` and `b` failed the same way: the same call on the same fd
 // with the same errno (or both read end of stream).

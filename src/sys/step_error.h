@@ -29,9 +29,9 @@ struct StepError {
   }
 };
 
-// The payload's type URL inside an absl::Status.
-inline constexpr absl::string_view kStepErrorTypeUrl =
-    "type.sockfi/sockfi.StepError";
+// The payload's type URL inside an absl::Status. Short enough for a
+// std::string to hold without allocating: every step error stores a copy.
+inline constexpr absl::string_view kStepErrorTypeUrl = "sockfi.StepErr";
 
 // Returns a non-OK status for `error_number` (non-zero) at `step`, with the
 // message

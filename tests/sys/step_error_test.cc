@@ -1,6 +1,7 @@
 #include "src/sys/step_error.h"
 
 #include <cerrno>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -23,6 +24,22 @@ TEST(StepErrorTest, TimeoutIsDeadlineExceeded) {
   EXPECT_EQ(status.message(),
             "connect: Connection timed out [ETIMEDOUT]: no pair");
   EXPECT_EQ(GetStepError(status), (StepError{"connect", ETIMEDOUT}));
+}
+
+// Messages are assembled in a fixed buffer when they fit: one that does not
+// must come out whole all the same, as must one that fills it exactly.
+TEST(StepErrorTest, LongDetailsComeOutWhole) {
+  const std::string prefix = "recv: Connection reset by peer [ECONNRESET]: ";
+  for (size_t size :
+       {size_t{0}, 256 - prefix.size(), 257 - prefix.size(), size_t{4000}}) {
+    const std::string detail(size, 'x');
+    const absl::Status status = StepErrorStatus("recv", ECONNRESET, detail);
+    EXPECT_EQ(status.message(), detail.empty()
+                                    ? prefix.substr(0, prefix.size() - 2)
+                                    : prefix + detail)
+        << size;
+    EXPECT_EQ(GetStepError(status), (StepError{"recv", ECONNRESET}));
+  }
 }
 
 TEST(StepErrorTest, OtherStatusesCarryNone) {
