@@ -45,10 +45,11 @@ class PortAllocator {
   void Reset(uint16_t min, uint16_t max) {
     min_ = min;
     max_ = max;
+    // Finding the first entry walks the whole table, and a kernel is often
+    // reset again before it took any port.
+    if (ports_.empty()) return;
     // Erased one by one: clear() frees a table of more than 127 slots, which
     // the next run then grows again from nothing, an allocation at a time.
-    // (An empty table is not walked: a kernel is often reset again before it
-    // took any port.)
     for (auto it = ports_.begin(); it != ports_.end();) ports_.erase(it++);
   }
 
