@@ -12,10 +12,13 @@
 
 namespace sockfi {
 
-FaultInjector::FaultInjector(Syscalls& inner, FaultPlan plan,
-                             InjectorOptions options)
-    : inner_(inner), plan_(std::move(plan)), options_(options) {
-  run_.plan = &plan_;
+FaultInjector::FaultInjector(Syscalls& inner, FaultPlan own,
+                             const FaultPlan* borrowed, InjectorOptions options)
+    : inner_(inner),
+      own_plan_(std::move(own)),
+      plan_(borrowed != nullptr ? borrowed : &own_plan_),
+      options_(options) {
+  run_.plan = plan_;
   run_.actors = options_.actors;
   if (options_.reuse_trace != nullptr) {
     run_.trace = std::move(*options_.reuse_trace);

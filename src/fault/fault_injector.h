@@ -21,6 +21,7 @@
 
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
@@ -60,7 +61,12 @@ class FaultInjector final : public Syscalls {
  public:
   // Applies `plan` to calls made through this object, forwarding them to
   // `inner`, which must outlive it.
-  FaultInjector(Syscalls& inner, FaultPlan plan, InjectorOptions options = {});
+  FaultInjector(Syscalls& inner, FaultPlan plan, InjectorOptions options = {})
+      : FaultInjector(inner, std::move(plan), nullptr, options) {}
+  // Applies `*plan` without copying it; `*plan` must outlive this object.
+  FaultInjector(Syscalls& inner, const FaultPlan* plan,
+                InjectorOptions options = {})
+      : FaultInjector(inner, FaultPlan(), plan, options) {}
 
   SysResult<int> Socket(int domain, int type, int protocol) override;
   SysResult<std::array<int, 2>> SocketPair(int domain, int type,
@@ -89,7 +95,7 @@ class FaultInjector final : public Syscalls {
   Trace trace() const;
   // Returns the trace and starts a new, empty one (occurrence counts go on).
   Trace TakeTrace();
-  const FaultPlan& plan() const { return plan_; }
+  const FaultPlan& plan() const { return *plan_; }
   // Returns the time actors took so far: another process's work, not the
   // routine's (RunOnce leaves it out of the run's elapsed time).
   absl::Duration actor_time() const;
@@ -137,8 +143,13 @@ class FaultInjector final : public Syscalls {
   // the injector's own run.
   InjectorRun& CurrentRun();
 
+  // Applies `*borrowed`, or `own` when that is null.
+  FaultInjector(Syscalls& inner, FaultPlan own, const FaultPlan* borrowed,
+                InjectorOptions options);
+
   Syscalls& inner_;
-  const FaultPlan plan_;
+  const FaultPlan own_plan_;
+  const FaultPlan* const plan_;  // &own_plan_ or a borrowed plan
   const InjectorOptions options_;
 
   // Guards everything below. A std::mutex: absl::Mutex's deadlock detection (on

@@ -95,6 +95,18 @@ TEST_P(FaultInjectorTest, AReusedTraceKeepsItsStorageButNotItsEvents) {
   EXPECT_EQ(trace.data(), buffer);
 }
 
+TEST_P(FaultInjectorTest, ABorrowedPlanIsAppliedWhereItLives) {
+  const FaultPlan plan = Plan("socket#2=EMFILE");
+  FaultInjector injector(kernel(), &plan);
+  EXPECT_EQ(&injector.plan(), &plan);
+  SysResult<int> first = injector.Socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_TRUE(first.ok());
+  UniqueFd closing(kernel(), *first);
+  SysResult<int> second = injector.Socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error(), EMFILE);
+}
+
 TEST_P(FaultInjectorTest, AcceptEconnabortedConsumesTheQueuedConnection) {
   Syscalls& real = kernel();
   QueuedConnection queued(real);
