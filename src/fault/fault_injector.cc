@@ -12,12 +12,22 @@
 
 namespace sockfi {
 
-FaultInjector::FaultInjector(Syscalls& inner, FaultPlan own,
-                             const FaultPlan* borrowed, InjectorOptions options)
+FaultInjector::FaultInjector(Syscalls& inner, FaultPlan plan,
+                             InjectorOptions options)
     : inner_(inner),
-      own_plan_(std::move(own)),
-      plan_(borrowed != nullptr ? borrowed : &own_plan_),
+      own_plan_(std::move(plan)),
+      plan_(&own_plan_),
       options_(options) {
+  StartRun();
+}
+
+FaultInjector::FaultInjector(Syscalls& inner, const FaultPlan* plan,
+                             InjectorOptions options)
+    : inner_(inner), plan_(plan), options_(options) {
+  StartRun();
+}
+
+void FaultInjector::StartRun() {
   run_.plan = plan_;
   run_.actors = options_.actors;
   if (options_.reuse_trace != nullptr) {

@@ -61,12 +61,10 @@ class FaultInjector final : public Syscalls {
  public:
   // Applies `plan` to calls made through this object, forwarding them to
   // `inner`, which must outlive it.
-  FaultInjector(Syscalls& inner, FaultPlan plan, InjectorOptions options = {})
-      : FaultInjector(inner, std::move(plan), nullptr, options) {}
+  FaultInjector(Syscalls& inner, FaultPlan plan, InjectorOptions options = {});
   // Applies `*plan` without copying it; `*plan` must outlive this object.
   FaultInjector(Syscalls& inner, const FaultPlan* plan,
-                InjectorOptions options = {})
-      : FaultInjector(inner, FaultPlan(), plan, options) {}
+                InjectorOptions options = {});
 
   SysResult<int> Socket(int domain, int type, int protocol) override;
   SysResult<std::array<int, 2>> SocketPair(int domain, int type,
@@ -143,9 +141,8 @@ class FaultInjector final : public Syscalls {
   // the injector's own run.
   InjectorRun& CurrentRun();
 
-  // Applies `*borrowed`, or `own` when that is null.
-  FaultInjector(Syscalls& inner, FaultPlan own, const FaultPlan* borrowed,
-                InjectorOptions options);
+  // Sets up the injector's own run; each constructor ends with it.
+  void StartRun();
 
   Syscalls& inner_;
   const FaultPlan own_plan_;
