@@ -16,6 +16,7 @@
 #include "src/explore/scenario.h"
 #include "src/fault/trace.h"
 #include "src/subjects/subject.h"
+#include "tests/testing/random_bytes.h"
 
 // Every allocation of this test binary is counted.
 namespace {
@@ -38,10 +39,14 @@ void operator delete(void* p, size_t) noexcept { operator delete(p); }
 namespace sockfi {
 namespace {
 
-std::vector<uint8_t> RandomBytes(std::mt19937& rng, size_t max_size) {
-  std::vector<uint8_t> bytes(rng() % (max_size + 1));
-  for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
-  return bytes;
+using ::sockfi::testing::RandomBytes;
+
+// Returns the scenario of a random input, for the `i`-th subject in turn.
+Scenario RandomScenario(std::mt19937& rng, int i) {
+  const std::vector<Subject>& subjects = AllSubjects();
+  Scenario scenario = DecodeScenario(RandomBytes(rng, 68));
+  scenario.subject = subjects[i % subjects.size()].name;
+  return scenario;
 }
 
 // What a run's result depends on, as one text to compare.
@@ -57,13 +62,11 @@ TEST(RunScratchTest, RunsThroughOneScratchAreTheRunsOfFreshKernels) {
   // reused kernel (queues, ports, TIME_WAIT, timers, a hang, actors) must not
   // show in the next one.
   std::mt19937 rng(11);
-  const std::vector<Subject>& subjects = AllSubjects();
   RunScratch scratch;
   int hangs = 0;
   int violations = 0;
   for (int i = 0; i < 3000; ++i) {
-    Scenario scenario = DecodeScenario(RandomBytes(rng, 68));
-    scenario.subject = subjects[i % subjects.size()].name;
+    const Scenario scenario = RandomScenario(rng, i);
     const RunResult fresh = RunScenario(scenario, BackendKind::kSim);
     RunResult reused = RunScenario(scenario, BackendKind::kSim, &scratch);
     ASSERT_EQ(ResultText(reused), ResultText(fresh))
@@ -82,13 +85,11 @@ TEST(RunScratchTest, AWarmRunFreesWhatItAllocated) {
   // behind, then the input again: that run and its Recycle must free as many
   // blocks as they allocate, notes on the trace and a hang's dump included.
   std::mt19937 rng(5);
-  const std::vector<Subject>& subjects = AllSubjects();
   RunScratch scratch;
   int noted = 0;
   int hung = 0;
   for (int i = 0; i < 2000; ++i) {
-    Scenario scenario = DecodeScenario(RandomBytes(rng, 68));
-    scenario.subject = subjects[i % subjects.size()].name;
+    const Scenario scenario = RandomScenario(rng, i);
     scratch.Recycle(RunScenario(scenario, BackendKind::kSim, &scratch));
     scratch.Recycle(RunScenario(Scenario(), BackendKind::kSim, &scratch));
     const int64_t allocations = g_allocations.load();

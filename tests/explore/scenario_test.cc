@@ -12,15 +12,12 @@
 #include "gtest/gtest.h"
 #include "src/explore/fuzz_targets.h"
 #include "src/sim/sim_settings.h"
+#include "tests/testing/random_bytes.h"
 
 namespace sockfi {
 namespace {
 
-std::vector<uint8_t> RandomBytes(std::mt19937& rng, size_t max_size) {
-  std::vector<uint8_t> bytes(rng() % (max_size + 1));
-  for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
-  return bytes;
-}
+using ::sockfi::testing::RandomBytes;
 
 TEST(ScenarioTest, EveryInputDecodesToAValidScenario) {
   std::mt19937 rng(7);  // a fixed seed: the test is deterministic
