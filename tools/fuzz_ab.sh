@@ -32,25 +32,20 @@ if ! [[ "$seed" =~ ^[0-9]+$ && "$seconds" =~ ^[1-9][0-9]*$ ]]; then
   echo "fuzz_ab: SEED must be a whole number and SECONDS a positive one" >&2
   exit 2
 fi
-options=()
-if [ -f "fuzz/$target.options" ]; then
-  while IFS='=' read -r key value; do
-    key=$(echo "$key" | tr -d ' ') value=$(echo "$value" | tr -d ' ')
-    if [ -n "$key" ] && [ -n "$value" ] && [[ "$key" != \[* ]]; then
-      options+=("-$key=$value")
-    fi
-  done <"fuzz/$target.options"
-fi
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Runs binary $1 on core $2 from a fresh copy of the seeds; prints its exec/s.
+# The seeds alone: the regressions are storm inputs a run would dwell on.
+mkdir -p "$work/seeds"
+find -L "corpus/$target" -maxdepth 1 -type f -exec cp {} "$work/seeds/" \;
+options=()
+if [ -f "fuzz/$target.options" ]; then options+=("--options=fuzz/$target.options"); fi
+if [ -f "fuzz/$target.dict" ]; then options+=("--dict=fuzz/$target.dict"); fi
+# Runs binary $1 on core $2 as `bazel run //fuzz:X_run` would (fuzz/run_fuzzer.sh),
+# from a fresh copy of the seeds; prints its exec/s.
 run() {
-  local dir="$work/corpus-$2"
-  rm -rf "$dir" && mkdir -p "$dir"
-  find -L "corpus/$target" -maxdepth 1 -type f -exec cp {} "$dir/" \;
-  taskset -c "$2" "$1" -seed="$seed" -max_total_time="$seconds" "${options[@]}" \
-    "$dir" >"$work/log-$2" 2>&1 || true
+  taskset -c "$2" bash fuzz/run_fuzzer.sh --name="$target" --binary="$1" \
+    --corpus_dir="$work/seeds" "${options[@]}" --out="$work/out-$2" --clean \
+    --timeout_secs="$seconds" -seed="$seed" >"$work/log-$2" 2>&1 || true
   grep -o 'DONE .*exec/s: [0-9]*' "$work/log-$2" | grep -o '[0-9]*$' || echo 0
 }
 for old_core in 0 1; do
