@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -31,13 +32,18 @@ constexpr size_t kMaxCandidates = 8;
 constexpr absl::Duration kInstantPoll = absl::Microseconds(20);
 // Foreign connections rejected in one call before giving up: past this many,
 // someone is flooding our listener and waiting out the deadline helps nobody.
-constexpr int kMaxForeignConnections = 64;
+// (A stranger that connects to a fresh ephemeral port within the call's
+// microseconds is rare; sixteen of them in one call is an attack.)
+constexpr int kMaxForeignConnections = 16;
 // Connecting sockets tried when our connection dies before it is accepted.
 constexpr int kMaxConnectAttempts = 4;
 // Wake-ups in a row where poll said "ready" and the call still failed with a
 // retryable errno; past this the errno is returned instead of spinning until
-// the deadline.
-constexpr int kMaxStalls = 64;
+// the deadline. Sixteen fruitless wake-ups in a row is already far past what
+// signals or a racing thread make; each one more is work for nothing.
+constexpr int kMaxStalls = 16;
+// Different failures (step and errno) one run of stalls keeps apart.
+constexpr size_t kMaxStallCauses = 8;
 // Internal transfers never block and never raise SIGPIPE.
 constexpr int kIoFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
 
@@ -139,9 +145,17 @@ class LoopbackPairBuilder {
                                  int* ready);
   // Counts a wake-up from poll on which a retryable call made no progress;
   // returns the call's errno as an error once that has happened kMaxStalls
-  // times in a row.
+  // times in a row and this failure (step and errno) is one the run of stalls
+  // already saw, so the error names a failure that was retried, not one met
+  // for the first time.
   absl::Status Stall(absl::string_view step, int error_number);
-  void Progress() { stalls_ = 0; }
+  // Returns whether the current run of stalls saw `step` failing with
+  // `error_number` before, and remembers it if not.
+  bool StalledBefore(absl::string_view step, int error_number);
+  void Progress() {
+    stalls_ = 0;
+    stall_causes_seen_ = 0;
+  }
   absl::Status DeadlineError(absl::string_view step) const;
   // Counts one more foreign connection rejected; returns ECONNABORTED at
   // "verify" past kMaxForeignConnections.
@@ -174,6 +188,12 @@ class LoopbackPairBuilder {
   absl::InlinedVector<Candidate, kMaxCandidates> candidates_;
   UniqueFd accepted_;
   int stalls_ = 0;
+  struct StallCause {
+    absl::string_view step;
+    int error_number = 0;
+  };
+  std::array<StallCause, kMaxStallCauses> stall_causes_;
+  size_t stall_causes_seen_ = 0;
   bool polled_ = false;  // whether the events being handled came from poll
   int foreign_rejected_ = 0;
   bool accept_error_swallowed_ = false;  // Mutation::kAcceptErrorSwallowed
@@ -655,10 +675,25 @@ absl::Status LoopbackPairBuilder::LostConnectionError(absl::string_view step,
 absl::Status LoopbackPairBuilder::Stall(absl::string_view step,
                                         int error_number) {
   if (!polled_) return absl::OkStatus();
-  if (++stalls_ < kMaxStalls) return absl::OkStatus();
+  const bool retried = StalledBefore(step, error_number);
+  if (++stalls_ < kMaxStalls || !retried) return absl::OkStatus();
   return StepErrorStatus(
       step, error_number,
       absl::StrCat("failed ", kMaxStalls, " times in a row without progress"));
+}
+
+bool LoopbackPairBuilder::StalledBefore(absl::string_view step,
+                                        int error_number) {
+  for (size_t i = 0; i < stall_causes_seen_; ++i) {
+    if (stall_causes_[i].error_number == error_number &&
+        stall_causes_[i].step == step) {
+      return true;
+    }
+  }
+  // Full, which no routine's handful of retried calls fills: count it as seen.
+  if (stall_causes_seen_ == stall_causes_.size()) return true;
+  stall_causes_[stall_causes_seen_++] = {step, error_number};
+  return false;
 }
 
 absl::Status LoopbackPairBuilder::DeadlineError(absl::string_view step) const {

@@ -6,27 +6,23 @@
 // and Tor, hardened against the ways it fails:
 //   - the arguments are checked before any system call;
 //   - close-on-exec is set atomically (SOCK_CLOEXEC, accept4) on all three
-//   sockets, and
-//     SOCK_NONBLOCK / SOCK_CLOEXEC are honoured on both returned fds;
-//   - connect's EINTR, EINPROGRESS and 0 all mean "in progress"; the outcome is
-//   read
-//     from SO_ERROR once poll says the socket is writable;
-//   - accept's EINTR, EAGAIN, ECONNABORTED and the network errors Linux reports
-//   through
-//     accept are retried after poll (never in a busy loop); EMFILE, ENFILE,
-//     ENOBUFS, ENOMEM and the rest are returned;
+//     sockets, and SOCK_NONBLOCK / SOCK_CLOEXEC are honoured on both returned
+//     fds;
+//   - connect's EINTR, EINPROGRESS and 0 all mean "in progress"; the outcome
+//     is read from SO_ERROR once poll says the socket is writable;
+//   - accept's EINTR, EAGAIN, ECONNABORTED and the network errors Linux
+//     reports through accept are retried after poll (never in a busy loop;
+//     16 fruitless wake-ups in a row end the call with an errno it retried);
+//     EMFILE, ENFILE, ENOBUFS, ENOMEM and the rest are returned;
 //   - a connection that is not ours (another local process connecting first,
-//     CVE-2024-3219) is recognised, closed, and accepting goes on (past 64 in
+//     CVE-2024-3219) is recognised, closed, and accepting goes on (past 16 in
 //     one call the listener is under attack: ECONNABORTED at "verify");
 //   - if our own connection dies before it is accepted (reset, refused by a
-//   full queue),
-//     a new connecting socket is tried, a few times at most;
+//     full queue), a new connecting socket is tried, a few times at most;
 //   - one deadline bounds the whole call: a full listen queue or a dropped SYN
-//   ends in
-//     DeadlineExceeded, never a hang;
+//     ends in DeadlineExceeded, never a hang;
 //   - every fd is owned by a UniqueFd from the moment it exists, so every path
-//   closes
-//     each fd it does not return, exactly once;
+//     closes each fd it does not return, exactly once;
 //   - an error names the step and errno that caused it (GetStepError in
 //     src/sys/step_error.h).
 // Pair churn: by default an IPv4 listener binds a random address in 127.0.0.0/8

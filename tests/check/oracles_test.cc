@@ -236,6 +236,30 @@ TEST(OraclesSimTest, HangIsReportedWithTheKernelState) {
   EXPECT_EQ(run.record.elapsed, PairOptions().timeout);
 }
 
+// Giving up after many fruitless wake-ups is fair, but only on a failure the
+// routine retried: here fifteen send EINTRs are followed by the first of a
+// run of poll EINTRs. The fuzzer found the hardened emulation reporting that
+// first poll EINTR at once (a retryable error given up on at first sight).
+TEST(OraclesSimTest, HardenedGivesUpOnlyOnAFailureItRetried) {
+  RunSpec spec;
+  spec.subject = FindSubject("hardened");
+  spec.adversarial = true;
+  spec.options.family = AF_INET6;
+  spec.options.peer_check = PeerCheck::kToken;
+  spec.plan = *ParsePlan("send#2-=EINTR; poll#16-=EINTR");
+  RunResult run = RunOnce(spec, *MakeWorldFactory(BackendKind::kSim));
+  EXPECT_TRUE(run.verdict.ok())
+      << run.verdict.Format() << FormatTrace(run.record.trace);
+  EXPECT_THAT(run.record.status.message(),
+              HasSubstr("times in a row without progress"));
+  // It gave up on poll's EINTR only after meeting it a second time.
+  uint32_t polls = 0;
+  for (const TraceEvent& event : run.record.trace) {
+    if (event.call == CallKind::kPoll) polls = event.occurrence;
+  }
+  EXPECT_EQ(polls, 17u);
+}
+
 TEST(OraclesSimTest, DeadlineMissedIsReported) {
   // A routine that says it honours its deadline but waits 3 s past it.
   Subject subject;
