@@ -33,7 +33,8 @@ std::vector<std::string> PlanSeeds() {
           "fdlimit=5",
           "accept#1=EAGAIN; accept#2-=EMFILE # a comment\nimpostor@listen#1",
           "recv#3-5=short:2; poll#*=EINTR; halfopen@listen#1",
-          "socket#2=EMFILE; bind#1=EADDRNOTAVAIL:before; getrandom#1=ENOSYS"};
+          "socket#2=EMFILE; bind#1=EADDRNOTAVAIL:before; getrandom#1=ENOSYS",
+          "recv#2=eof; recv#3-=corrupt"};
 }
 
 std::vector<Scenario> ScenarioSeeds() {
@@ -73,6 +74,16 @@ std::vector<Scenario> ScenarioSeeds() {
     s.sim.somaxconn = 1;
     s.options.timeout = absl::Milliseconds(100);
     s.plan = *ParsePlan("flood@listen#1; poll#1=EINTR:after");
+    seeds.push_back(s);
+  }
+  // The echoed token cut short by end of stream, or altered (adversarial
+  // stream faults on the client's read of the echo, recv#2 in token mode): the
+  // emulation's checks of what it reads.
+  for (const char* plan : {"recv#2=eof", "recv#2=corrupt"}) {
+    Scenario s = base;
+    s.adversarial = true;
+    s.options.peer_check = PeerCheck::kToken;
+    s.plan = *ParsePlan(plan);
     seeds.push_back(s);
   }
   // Every single fault the explorer tries on the fault-free run.

@@ -89,6 +89,23 @@ bool Explained(const RunRecord& record, const FiredFaults& fired,
       (reported.step == "verify" || reported.error_number == ETIMEDOUT)) {
     return true;
   }
+  // A recv that read end of stream or altered bytes (an eof or corrupt rule)
+  // explains giving up where what was read is judged, at recv or "verify".
+  // Altered bytes can also make a routine take its own connection for a
+  // stranger's and close it: the resets of its connection that follow (seen
+  // at "connect"), and a deadline met while it waited for another, are
+  // explained too.
+  for (const TraceEvent& event : record.trace) {
+    if (event.fault.kind != FaultKind::kEndOfStream &&
+        event.fault.kind != FaultKind::kCorrupt) {
+      continue;
+    }
+    if (reported.step == "recv" || reported.step == "verify" ||
+        (reported.step == "connect" && reported.error_number == ECONNRESET) ||
+        (reported.error_number == ETIMEDOUT && WentOnAfter(record, event))) {
+      return true;
+    }
+  }
   // A deadline is a fair end for a routine that was still working on getting
   // past a fault (a retry, a new connection, bytes that never came) when time
   // ran out.

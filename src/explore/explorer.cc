@@ -41,7 +41,9 @@ std::vector<std::pair<std::string, std::string>> FiredLabels(
   std::vector<bool> rule_fired(plan.faults.size(), false);
   for (const TraceEvent& event : trace) {
     if (event.fault.kind == FaultKind::kErrno ||
-        event.fault.kind == FaultKind::kShort) {
+        event.fault.kind == FaultKind::kShort ||
+        event.fault.kind == FaultKind::kEndOfStream ||
+        event.fault.kind == FaultKind::kCorrupt) {
       rule_fired[event.fault.rule] = true;
     } else if (event.fault.kind == FaultKind::kFdLimit) {
       labels.emplace_back(std::string(CallName(event.call)),
@@ -62,9 +64,10 @@ std::vector<std::pair<std::string, std::string>> FiredLabels(
       fault = ErrnoName(e->error_number);
       if (e->timing.has_value())
         absl::StrAppend(&fault, ":", TimingName(*e->timing));
+    } else if (const auto* shorten = std::get_if<ShortTransfer>(&rule.action)) {
+      fault = absl::StrCat("short:", shorten->max_bytes);
     } else {
-      fault = absl::StrCat("short:",
-                           std::get<ShortTransfer>(rule.action).max_bytes);
+      fault = std::string(StreamFaultName(std::get<StreamFault>(rule.action)));
     }
     labels.emplace_back(std::string(CallName(rule.call)), fault);
   }

@@ -187,6 +187,11 @@ Scenario DecodeScenario(absl::Span<const uint8_t> data) {
       rule.call = (r1 & 1) ? CallKind::kRecv : CallKind::kSend;
       rule.when = when;
       rule.action = ShortTransfer{1u + r3 % 8};
+      if (scenario.adversarial && rule.call == CallKind::kRecv &&
+          (r3 & 0x80) != 0) {
+        rule.action =
+            (r3 & 0x40) ? StreamFault::kCorrupt : StreamFault::kEndOfStream;
+      }
       scenario.plan.faults.push_back(rule);
     } else if (kind == 6) {
       ActorRule rule;
@@ -235,6 +240,12 @@ std::vector<uint8_t> EncodeScenario(const Scenario& scenario) {
   const ErrnoCatalog& catalog = ErrnoCatalog::Linux();
   for (const FaultRule& rule : scenario.plan.faults) {
     const uint8_t call = static_cast<uint8_t>(rule.call);
+    if (const auto* stream = std::get_if<StreamFault>(&rule.action)) {
+      if (!scenario.adversarial || rule.call != CallKind::kRecv) continue;
+      push_rule(5, 1, OccurrenceByte(rule.when),
+                *stream == StreamFault::kCorrupt ? 0xc0 : 0x80);
+      continue;
+    }
     if (const auto* shorten = std::get_if<ShortTransfer>(&rule.action)) {
       if (rule.call != CallKind::kSend && rule.call != CallKind::kRecv)
         continue;

@@ -17,14 +17,16 @@
 //           timeout, peer check, listen address), to exercise argument checks
 //   byte 3  seed - 1
 //   then up to 16 rules of 4 bytes: r0 % 8 picks the kind (0-4 an errno
-//   fault, 5 a short transfer, 6 an actor, 7 an fd limit); r1 the call (% 15)
+//   fault, 5 a short transfer or stream fault, 6 an actor, 7 an fd limit); r1
+//   the call (% 15)
 //   or, for an actor, its kind (bits 0-1; r3 bit 0 makes it a hang-up) and
 //   call (bit 2: accept, else listen); r2 the occurrence (1 + (r2 & 0x7f) % 16,
 //   bit 7 "from there on" — for a realistic errno only when its cause lasts, as
 //   the catalog says); r3 the errno (an entry of the catalog for that call;
 //   adversarial: of every errno sockfi knows, bit 7 forcing the timing bit 6
 //   gives — but never a close that keeps its fd, which only a wrong retry could
-//   survive), the byte count (1 + r3 % 8) or the limit (r3 % 5).
+//   survive), the byte count (1 + r3 % 8; adversarial recv: r3 bit 7 makes
+//   it eof instead, or corrupt with bit 6 too) or the limit (r3 % 5).
 // Missing bytes read as zero. A realistic rule for a call the catalog has no
 // errno for is dropped.
 

@@ -178,6 +178,16 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
       event.fault.short_bytes = shorten->max_bytes;
       break;
     }
+    if (const auto* stream = std::get_if<StreamFault>(&rule.action)) {
+      event.fault.kind = *stream == StreamFault::kEndOfStream
+                             ? FaultKind::kEndOfStream
+                             : FaultKind::kCorrupt;
+      if (!options_.adversarial) {
+        event.fault.kind = FaultKind::kSuppressed;
+        event.note = "Linux never reads that on a live, intact connection";
+      }
+      break;
+    }
     const ErrnoFault& errno_fault = std::get<ErrnoFault>(rule.action);
     const CatalogEntry* entry =
         options_.catalog->Find(call, errno_fault.error_number);
@@ -520,15 +530,25 @@ SysResult<size_t> FaultInjector::Recv(int fd, absl::Span<uint8_t> buffer,
   const size_t index =
       Begin(CallKind::kRecv, fd, static_cast<int>(buffer.size()), flags,
             NonBlocking(fd, flags), 0, &fault);
+  if (fault.kind == FaultKind::kEndOfStream) {
+    Finish(index, 0, 0);
+    return size_t{0};
+  }
+  const bool corrupt = fault.kind == FaultKind::kCorrupt;
   if (fault.kind == FaultKind::kShort) {
     buffer =
         buffer.subspan(0, std::min<size_t>(buffer.size(), fault.short_bytes));
-    fault.kind = FaultKind::kNone;
   }
+  if (fault.kind == FaultKind::kShort || corrupt) fault.kind = FaultKind::kNone;
   SysResult<size_t> result = Run<SysResult<size_t>>(
       index, fault, [&] { return inner_.Recv(fd, buffer, flags); },
       kNothingToUndo);
-  if (result.ok()) Finish(index, 0, static_cast<int64_t>(*result));
+  if (result.ok()) {
+    if (corrupt) {
+      for (uint8_t& byte : buffer.subspan(0, *result)) byte = ~byte;
+    }
+    Finish(index, 0, static_cast<int64_t>(*result));
+  }
   return result;
 }
 

@@ -259,6 +259,16 @@ class PlanParser {
     }
     const size_t outcome_at = pos_;
     const absl::string_view outcome = Word();
+    if (outcome == "eof" || outcome == "corrupt") {
+      if (rule.call != CallKind::kRecv) {
+        return Error(outcome_at,
+                     absl::StrCat(outcome, " applies to recv only"));
+      }
+      rule.action =
+          outcome == "eof" ? StreamFault::kEndOfStream : StreamFault::kCorrupt;
+      plan->faults.push_back(rule);
+      return absl::OkStatus();
+    }
     if (outcome == "short") {
       if (rule.call != CallKind::kSend && rule.call != CallKind::kRecv) {
         return Error(outcome_at, "short:N applies to send and recv only");
@@ -283,12 +293,12 @@ class PlanParser {
       return Error(
           outcome_at,
           outcome.empty()
-              ? absl::StrCat("expected an errno name (e.g. EINTR) or "
-                             "short:N, found ",
+              ? absl::StrCat("expected an errno name (e.g. EINTR), "
+                             "short:N, eof or corrupt, found ",
                              Here())
               : absl::StrCat("unknown errno ", Quote(outcome),
                              "; expected a name such as EINTR, EAGAIN or "
-                             "EMFILE, or short:N"));
+                             "EMFILE, or short:N, eof, corrupt"));
     }
     ErrnoFault fault;
     fault.error_number = *error_number;
@@ -345,6 +355,10 @@ absl::string_view ActorName(ActorKind actor) {
   return kActorNames[static_cast<size_t>(actor)];
 }
 
+absl::string_view StreamFaultName(StreamFault fault) {
+  return fault == StreamFault::kEndOfStream ? "eof" : "corrupt";
+}
+
 std::string PrintRule(const FaultRule& rule) {
   std::string text =
       absl::StrCat(CallName(rule.call), "#", PrintOccurrences(rule.when), "=");
@@ -353,9 +367,10 @@ std::string PrintRule(const FaultRule& rule) {
     if (fault->timing.has_value()) {
       absl::StrAppend(&text, ":", TimingName(*fault->timing));
     }
+  } else if (const auto* shorten = std::get_if<ShortTransfer>(&rule.action)) {
+    absl::StrAppend(&text, "short:", shorten->max_bytes);
   } else {
-    absl::StrAppend(&text,
-                    "short:", std::get<ShortTransfer>(rule.action).max_bytes);
+    absl::StrAppend(&text, StreamFaultName(std::get<StreamFault>(rule.action)));
   }
   return text;
 }
@@ -383,6 +398,15 @@ absl::StatusOr<FaultPlan> ParsePlan(absl::string_view text) {
 absl::Status CheckRealistic(const FaultPlan& plan,
                             const ErrnoCatalog& catalog) {
   for (const FaultRule& rule : plan.faults) {
+    if (const auto* stream = std::get_if<StreamFault>(&rule.action)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          PrintRule(rule), ": Linux ",
+          *stream == StreamFault::kEndOfStream
+              ? "reads end of stream only once the peer has shut its side "
+                "down, after every byte it sent"
+              : "hands loopback TCP bytes over intact",
+          "; use --adversarial to inject it anyway"));
+    }
     const auto* fault = std::get_if<ErrnoFault>(&rule.action);
     if (fault == nullptr) continue;  // short transfers are always legal
     const CatalogEntry* entry = catalog.Find(rule.call, fault->error_number);

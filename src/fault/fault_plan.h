@@ -7,6 +7,10 @@
 //   connect#1=EINTR:after   with explicit timing (before: no effect; after:
 //                           the call took effect, then failed)
 //   send#1=short:1          the 1st send (or recv) moves at most 1 byte
+//   recv#1=eof              the 1st recv reads end of stream (returns 0) with
+//                           the peer still there (adversarial only)
+//   recv#1=corrupt          the 1st recv returns its bytes altered (each one
+//                           inverted; adversarial only)
 //   foreign@listen#1        after the 1st listen, a foreign client connects
 //                           to it and stays silent
 //   impostor@listen#1       ... one that sends 16 bytes of garbage
@@ -70,10 +74,21 @@ struct ShortTransfer {
   }
 };
 
+// Make a recv return what Linux never gives while the peer is there and the
+// bytes are intact: end of stream, or the bytes altered. Adversarial only: it
+// tests the checks a routine makes of what it reads.
+enum class StreamFault : uint8_t {
+  kEndOfStream,  // "eof": returns 0 and reads nothing
+  kCorrupt,      // "corrupt": reads, then inverts every byte it read
+};
+
+// Returns "eof" or "corrupt".
+absl::string_view StreamFaultName(StreamFault fault);
+
 struct FaultRule {
   CallKind call = CallKind::kSocket;
   Occurrences when;
-  std::variant<ErrnoFault, ShortTransfer> action;
+  std::variant<ErrnoFault, ShortTransfer, StreamFault> action;
   friend bool operator==(const FaultRule& a, const FaultRule& b) {
     return a.call == b.call && a.when == b.when && a.action == b.action;
   }
@@ -139,9 +154,9 @@ std::string PrintRule(const ActorRule& rule);
 absl::StatusOr<FaultPlan> ParsePlan(absl::string_view text);
 
 // Returns OK when every errno rule is one `catalog` lists for its call, with
-// the catalog's timing; otherwise InvalidArgument naming the first offending
-// rule, why Linux would not produce it, and that --adversarial injects it
-// anyway.
+// the catalog's timing, and no rule is a stream fault; otherwise
+// InvalidArgument naming the first offending rule, why Linux would not produce
+// it, and that --adversarial injects it anyway.
 absl::Status CheckRealistic(const FaultPlan& plan, const ErrnoCatalog& catalog);
 
 }  // namespace sockfi

@@ -59,6 +59,10 @@ std::string FormatFault(const TraceEvent& event) {
                           TimingName(fault.timing), ")");
     case FaultKind::kShort:
       return absl::StrCat("short:", fault.short_bytes);
+    case FaultKind::kEndOfStream:
+      return "eof";
+    case FaultKind::kCorrupt:
+      return "corrupt";
     case FaultKind::kFdLimit:
       return "EMFILE (fdlimit)";
     case FaultKind::kSuppressed:

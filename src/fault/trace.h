@@ -24,11 +24,13 @@ namespace sockfi {
 
 enum class FaultKind : uint8_t {
   kNone,
-  kErrno,       // an errno rule fired
-  kShort,       // a short-transfer rule fired
-  kFdLimit,     // the plan's fdlimit refused a new fd (EMFILE)
-  kSuppressed,  // a rule matched but Linux could not fail this call that way
-                // (e.g. EAGAIN on a blocking socket); nothing was injected
+  kErrno,        // an errno rule fired
+  kShort,        // a short-transfer rule fired
+  kEndOfStream,  // an eof rule fired: the recv read end of stream
+  kCorrupt,      // a corrupt rule fired: the recv's bytes were inverted
+  kFdLimit,      // the plan's fdlimit refused a new fd (EMFILE)
+  kSuppressed,   // a rule matched but Linux could not fail this call that way
+                 // (e.g. EAGAIN on a blocking socket); nothing was injected
   kMissed,  // an "after" rule matched but the real call failed on its own first
   kCutOff,  // the run was past its call budget: the call failed with ECUTOFF
 };
@@ -42,7 +44,8 @@ struct FiredFault {
 
   bool injected() const {
     return kind == FaultKind::kErrno || kind == FaultKind::kShort ||
-           kind == FaultKind::kFdLimit;
+           kind == FaultKind::kFdLimit || kind == FaultKind::kEndOfStream ||
+           kind == FaultKind::kCorrupt;
   }
 };
 

@@ -1082,6 +1082,16 @@ void Configure() {
     if (!plan.ok()) {
       BadEnvironment(kPlanEnv, absl::StrCat(where, plan.status().message()));
     }
+    for (const FaultRule& rule : plan->faults) {
+      if (std::holds_alternative<StreamFault>(rule.action)) {
+        BadEnvironment(
+            kPlanEnv,
+            absl::StrCat(where, PrintRule(rule),
+                         ": eof and corrupt are not injected into programs "
+                         "yet; sockfi run --adversarial injects them into the "
+                         "routines it runs"));
+      }
+    }
     if (!g_config.adversarial) {
       const absl::Status realistic =
           CheckRealistic(*plan, ErrnoCatalog::Linux());

@@ -201,6 +201,37 @@ TEST_P(OraclesTest, CorrectRoutinesAreQuiet) {
   }
 }
 
+// What the hardened emulation reads is checked: an echoed token cut short by
+// end of stream or altered ends the call at that step, with nothing leaked,
+// and the propagation oracle takes the stream fault as the cause.
+TEST_P(OraclesTest, HardenedRejectsAnEchoCutShortOrAltered) {
+  const struct {
+    const char* plan;
+    const char* step;
+    const char* detail;
+  } cases[] = {
+      {"recv#2=eof", "recv", "end of stream while reading the echoed token"},
+      {"recv#2=corrupt", "verify", "the token came back altered"},
+      // Every token altered: it takes its own connection for a stranger's.
+      {"recv#*=corrupt", "connect", "our connection was lost 4 times"},
+  };
+  for (const auto& c : cases) {
+    RunSpec spec;
+    spec.subject = FindSubject("hardened");
+    spec.adversarial = true;
+    spec.options.peer_check = PeerCheck::kToken;
+    spec.plan = *ParsePlan(c.plan);
+    RunResult run = RunOnce(spec, GetParam().make_world);
+    EXPECT_TRUE(run.verdict.ok())
+        << c.plan << ":\n"
+        << run.verdict.Format() << FormatTrace(run.record.trace);
+    const std::optional<StepError> error = GetStepError(run.record.status);
+    ASSERT_TRUE(error.has_value()) << c.plan << ": " << run.record.status;
+    EXPECT_EQ(error->step, c.step) << c.plan;
+    EXPECT_THAT(run.record.status.message(), HasSubstr(c.detail)) << c.plan;
+  }
+}
+
 TEST_P(OraclesTest, TwoFaultsTogetherExposeALeakNeitherShowsAlone) {
   const Subject subject = BrokenSubject(Bug::kLeaksAfterEintr);
   EXPECT_TRUE(RunPlan(subject, "poll#1=EINTR").verdict.ok());

@@ -20,8 +20,9 @@ namespace {
 using ::sockfi::testing::RandomBytes;
 
 TEST(ScenarioTest, EveryInputDecodesToAValidScenario) {
-  std::mt19937 rng(7);  // a fixed seed: the test is deterministic
-  int invalid = 0;      // inputs whose options are invalid on purpose
+  std::mt19937 rng(7);       // a fixed seed: the test is deterministic
+  int invalid = 0;           // inputs whose options are invalid on purpose
+  int eof = 0, corrupt = 0;  // stream faults (adversarial only)
   for (int i = 0; i < 20000; ++i) {
     const std::vector<uint8_t> input = RandomBytes(rng, 80);
     const Scenario s = DecodeScenario(input);
@@ -33,6 +34,9 @@ TEST(ScenarioTest, EveryInputDecodesToAValidScenario) {
           << PrintPlan(s.plan);
     }
     for (const FaultRule& rule : s.plan.faults) {
+      if (const auto* stream = std::get_if<StreamFault>(&rule.action)) {
+        (*stream == StreamFault::kEndOfStream ? eof : corrupt) += 1;
+      }
       const auto* fault = std::get_if<ErrnoFault>(&rule.action);
       if (fault == nullptr || !fault->timing.has_value()) continue;
       // Timings no routine could survive are never generated.
@@ -47,6 +51,9 @@ TEST(ScenarioTest, EveryInputDecodesToAValidScenario) {
   // About 6 in 32 (and none but those) exercise the argument checks.
   EXPECT_GT(invalid, 20000 * 4 / 32);
   EXPECT_LT(invalid, 20000 * 8 / 32);
+  // The checks a routine makes of what it reads are exercised too.
+  EXPECT_GT(eof, 100);
+  EXPECT_GT(corrupt, 100);
 }
 
 TEST(ScenarioTest, InvalidOptionsAreRefusedBeforeAnySystemCall) {

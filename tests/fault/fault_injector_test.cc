@@ -184,6 +184,41 @@ TEST_P(FaultInjectorTest, ShortSendMovesOnlyThatManyBytes) {
   EXPECT_EQ(got[4], 5);
 }
 
+TEST_P(FaultInjectorTest, EofReadsNothingAndCorruptInvertsWhatItReads) {
+  Syscalls& real = kernel();
+  SysResult<std::array<int, 2>> fds = real.SocketPair(AF_UNIX, SOCK_STREAM, 0);
+  UniqueFd a(real, (*fds)[0]), b(real, (*fds)[1]);
+  FaultInjector injector(real, Plan("recv#1=eof; recv#2=corrupt"),
+                         InjectorOptions{.adversarial = true});
+  const uint8_t data[3] = {0x01, 0x80, 0xff};
+  ASSERT_EQ(*injector.Send(a.get(), data, 0), 3u);
+  uint8_t got[3] = {7, 7, 7};
+  // End of stream, though the bytes are there: none is taken.
+  EXPECT_EQ(*injector.Recv(b.get(), absl::MakeSpan(got).subspan(0, 2), 0), 0u);
+  EXPECT_EQ(got[0], 7);
+  EXPECT_EQ(*injector.Recv(b.get(), absl::MakeSpan(got).subspan(0, 2), 0), 2u);
+  EXPECT_EQ(got[0], 0xfe);
+  EXPECT_EQ(got[1], 0x7f);
+  EXPECT_EQ(got[2], 7);  // past what the recv read: untouched
+  EXPECT_EQ(*injector.Recv(b.get(), absl::MakeSpan(got).subspan(2), 0), 1u);
+  EXPECT_EQ(got[2], 0xff);
+  const Trace trace = injector.trace();
+  ASSERT_EQ(trace.size(), 4u);
+  EXPECT_EQ(trace[1].fault.kind, FaultKind::kEndOfStream);
+  EXPECT_EQ(trace[1].value, 0);
+  EXPECT_EQ(trace[2].fault.kind, FaultKind::kCorrupt);
+  const std::string printed = FormatTrace(trace);
+  EXPECT_NE(printed.find(" eof "), std::string::npos) << printed;
+  EXPECT_NE(printed.find(" corrupt "), std::string::npos) << printed;
+  EXPECT_EQ(trace[3].fault.kind, FaultKind::kNone);
+
+  // Realistic mode does not inject them: Linux never reads that here.
+  FaultInjector realistic(real, Plan("recv#1=eof"));
+  ASSERT_EQ(*injector.Send(a.get(), data, 0), 3u);
+  EXPECT_EQ(*realistic.Recv(b.get(), got, 0), 3u);
+  EXPECT_EQ(realistic.trace()[0].fault.kind, FaultKind::kSuppressed);
+}
+
 TEST_P(FaultInjectorTest, FdLimitRefusesFdsBeyondItUntilOneIsClosed) {
   Syscalls& real = kernel();
   FaultInjector injector(real, Plan("fdlimit=2"));

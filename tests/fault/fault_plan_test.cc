@@ -23,9 +23,10 @@ TEST(FaultPlanTest, ParsesEveryKindOfRule) {
       "  # a whole-line comment\n"
       "recv#3-5=EAGAIN:before; poll#2-=EINTR\n"
       "foreign@listen#1; flood@listen#2; impostor@listen#1; halfopen@accept#3\n"
-      "fdlimit=5\n");
+      "fdlimit=5\n"
+      "recv#1=eof; recv#2-=corrupt\n");
   ASSERT_TRUE(plan.ok()) << plan.status();
-  ASSERT_EQ(plan->faults.size(), 6u);
+  ASSERT_EQ(plan->faults.size(), 8u);
   EXPECT_EQ(plan->faults[0].call, CallKind::kAccept);
   EXPECT_EQ(plan->faults[0].when, (Occurrences{2, 2}));
   EXPECT_EQ(std::get<ErrnoFault>(plan->faults[0].action),
@@ -36,6 +37,10 @@ TEST(FaultPlanTest, ParsesEveryKindOfRule) {
   EXPECT_EQ(std::get<ShortTransfer>(plan->faults[3].action).max_bytes, 1u);
   EXPECT_EQ(plan->faults[4].when, (Occurrences{3, 5}));
   EXPECT_EQ(plan->faults[5].when, (Occurrences{2, Occurrences::kOpenEnd}));
+  EXPECT_EQ(std::get<StreamFault>(plan->faults[6].action),
+            StreamFault::kEndOfStream);
+  EXPECT_EQ(std::get<StreamFault>(plan->faults[7].action),
+            StreamFault::kCorrupt);
   ASSERT_EQ(plan->actors.size(), 4u);
   EXPECT_EQ(plan->actors[1],
             (ActorRule{ActorKind::kFlood, CallKind::kListen, {2, 2}}));
@@ -69,6 +74,7 @@ TEST(FaultPlanTest, GoodExamplesRoundTrip) {
       "recv#1-3=short:2; send#4=EAGAIN:before; impostor@listen#1",
       "halfopen@listen#1; getpeername#1=ENOTCONN; poll#*=EINTR",
       "socket#2=EMFILE; bind#1=EADDRNOTAVAIL; getrandom#1=ENOSYS",
+      "recv#2=eof; recv#3-=corrupt",
   };
   for (const std::string& text : examples) {
     SCOPED_TRACE(text);
@@ -141,11 +147,11 @@ TEST(FaultPlanTest, BadInputsGetExactMessages) {
       {"accept#1=EFOO",
        "line 1, column 10: unknown errno \"EFOO\"; expected a name such as "
        "EINTR, "
-       "EAGAIN or EMFILE, or short:N"},
+       "EAGAIN or EMFILE, or short:N, eof, corrupt"},
       {"accept#1=eintr",
        "line 1, column 10: unknown errno \"eintr\"; expected a name such as "
        "EINTR, "
-       "EAGAIN or EMFILE, or short:N"},
+       "EAGAIN or EMFILE, or short:N, eof, corrupt"},
       {"accept#0=EINTR",
        "line 1, column 8: occurrence 0: calls are counted from 1"},
       {"accept#2 EINTR",
@@ -169,7 +175,7 @@ TEST(FaultPlanTest, BadInputsGetExactMessages) {
       {"accept#1=EINTRx",
        "line 1, column 10: unknown errno \"EINTRx\"; expected a name such as "
        "EINTR, "
-       "EAGAIN or EMFILE, or short:N"},
+       "EAGAIN or EMFILE, or short:N, eof, corrupt"},
       {"accept#1=EINTR:later",
        "line 1, column 16: unknown timing \"later\"; expected before or after"},
       {"accept#1=short:1",
@@ -180,8 +186,10 @@ TEST(FaultPlanTest, BadInputsGetExactMessages) {
        "line 1, column 13: expected \":\" and a byte count after "
        "\"short\" (e.g. short:1), found the end of the plan"},
       {"accept#1=",
-       "line 1, column 10: expected an errno name (e.g. EINTR) or "
-       "short:N, found the end of the plan"},
+       "line 1, column 10: expected an errno name (e.g. EINTR), "
+       "short:N, eof or corrupt, found the end of the plan"},
+      {"send#1=eof", "line 1, column 8: eof applies to recv only"},
+      {"accept#2=corrupt", "line 1, column 10: corrupt applies to recv only"},
       {std::string("accept#1=EINTR;\x01\x02", 17),
        "line 1, column 16: unexpected byte 0x01; expected a rule such as "
        "accept#1=EINTR"},
@@ -260,6 +268,13 @@ TEST(FaultPlanTest, RealisticModeRejectsWhatLinuxCannotDo) {
        "effect (a signal interrupted the final flush; the fd is released "
        "anyway "
        "(never retry close)); use --adversarial to inject it :before"},
+      {"recv#1=eof",
+       "recv#1=eof: Linux reads end of stream only once the peer has shut its "
+       "side down, after every byte it sent; use --adversarial to inject it "
+       "anyway"},
+      {"recv#2-=corrupt",
+       "recv#2-=corrupt: Linux hands loopback TCP bytes over intact; use "
+       "--adversarial to inject it anyway"},
   };
   for (const auto& [text, message] : rejected) {
     absl::StatusOr<FaultPlan> plan = ParsePlan(text);

@@ -562,6 +562,9 @@ TEST(PreloadTest, BadEnvironmentExitsTwoBeforeMainWithTheReason) {
       {{"SOCKFI_PLAN=accept#1=EBADF"},
        "sockfi-preload: SOCKFI_PLAN: accept#1=EBADF: Linux does not return "
        "EBADF from accept"},
+      {{"SOCKFI_PLAN=recv#1=eof", "SOCKFI_ADVERSARIAL=1"},
+       "sockfi-preload: SOCKFI_PLAN: recv#1=eof: eof and corrupt are not "
+       "injected into programs yet"},
       {{"SOCKFI_ADVERSARIAL=yes"},
        "sockfi-preload: SOCKFI_ADVERSARIAL: expected 1 or 0, found \"yes\""},
       {{"SOCKFI_TRACE="}, "sockfi-preload: SOCKFI_TRACE: is empty"},
