@@ -8,10 +8,9 @@
 //           bit 2 SOCK_NONBLOCK, bit 3 SOCK_CLOEXEC, bits 4-5 peer check
 //           (0 or 3 addresses, 1 token, 2 both), bit 6 listen on 127.0.0.1,
 //           bit 7 adversarial
-//   byte 1  kernel: bits 0-2 somaxconn {4096, 1, 2, 4, 8, 16, 64, 128}, bits
-//   3-4
-//           buffer {256 KiB, 1, 16, 4096}, bit 5 abort_on_overflow, bit 6 IPv6
-//           off, bit 7 syn_retries 1 (else 6)
+//   byte 1  kernel: bits 0-2 somaxconn {4096, 1, 2, 4, 8, 16, 64, 128},
+//           bits 3-4 buffer {256 KiB, 4, 16, 4096}, bit 5 abort_on_overflow,
+//           bit 6 IPv6 off, bit 7 syn_retries 1 (else 6)
 //   byte 2  deadline {5s, 1ms, 10ms, 100ms, 1s, 2s, 30s, 200s}[b % 8]; b >> 3
 //           from 1 to 6 makes one option invalid (family, type, protocol,
 //           timeout, peer check, listen address), to exercise argument checks
