@@ -369,6 +369,7 @@ absl::StatusOr<ExploreReport> ExploreCommand(const CommandSpec& spec,
   ExploreOptions command_options = options;
   command_options.adversarial = spec.adversarial;
   command_options.half_open = false;  // the interposer cannot make half-open
+  command_options.stream_faults = false;  // nor inject eof or corrupt yet
   ExploreReport report =
       ExplorePlans(run, std::move(identity), command_options);
   if (!failure.ok()) return failure;

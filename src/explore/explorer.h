@@ -36,7 +36,8 @@ struct ExploreProgress {
 struct ExploreOptions {
   int depth = 2;
   bool adversarial = false;
-  bool half_open = true;  // the backend can make half-open clients
+  bool half_open = true;      // the backend can make half-open clients
+  bool stream_faults = true;  // adversarial: eof and corrupt can be injected
   PairOptions pair_options;
   // The settings of the simulated worlds make_world builds (only for the
   // commands that replay findings).
@@ -81,8 +82,8 @@ struct ExploreReport {
   bool truncated = false;         // max_schedules was reached
   std::vector<Finding> findings;  // sorted by kind, then plan
   // (call, fault) -> tally; the fault is an errno name (with ":before"/":after"
-  // when the timing was forced), "short:1", an actor name, or "EMFILE
-  // (fdlimit)".
+  // when the timing was forced), "short:1", "eof", "corrupt", an actor name,
+  // or "EMFILE (fdlimit)".
   std::map<std::pair<std::string, std::string>, FaultTally> tallies;
 
   // Returns the number of schedules per second.

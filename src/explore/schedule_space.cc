@@ -159,6 +159,17 @@ std::vector<Atom> CandidateAtoms(const Trace& trace, bool with_fd_limits,
       rule.action = ShortTransfer{1};
       atoms.Add(rule);
     }
+    if (options.adversarial && options.stream_faults &&
+        event.call == CallKind::kRecv && event.arg > 0) {
+      for (StreamFault fault :
+           {StreamFault::kEndOfStream, StreamFault::kCorrupt}) {
+        FaultRule rule;
+        rule.call = event.call;
+        rule.when = {event.occurrence, event.occurrence};
+        rule.action = fault;
+        atoms.Add(rule);
+      }
+    }
     if (event.call == CallKind::kListen && event.error_number == 0) {
       for (ActorKind actor : kAllActorKinds) {
         if (actor == ActorKind::kHalfOpen && !options.half_open) continue;

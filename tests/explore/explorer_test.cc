@@ -60,6 +60,21 @@ TEST(ExplorerTest, AdversarialHardenedHasNoViolationAtDepthTwo) {
   EXPECT_TRUE(report.findings.empty()) << FormatReport(report);
 }
 
+// With token checking the emulation reads what it sent back: adversarial
+// exploration also cuts that short (eof) and alters it (corrupt).
+TEST(ExplorerTest, AdversarialHardenedWithTokensHasNoViolationAtDepthOne) {
+  ExploreOptions options;
+  options.adversarial = true;
+  options.depth = 1;
+  options.pair_options.peer_check = PeerCheck::kToken;
+  ExploreReport report = Explore(*FindSubject("hardened"), BackendKind::kSim,
+                                 *MakeWorldFactory(BackendKind::kSim), options);
+  EXPECT_TRUE(report.findings.empty()) << FormatReport(report);
+  // The faults fired, tallied by (call, fault).
+  EXPECT_EQ(report.tallies.count({"recv", "eof"}), 1u);
+  EXPECT_EQ(report.tallies.count({"recv", "corrupt"}), 1u);
+}
+
 // Returns whether `plan` makes `subject` commit a violation of `kind` on the
 // sim.
 bool Violates(const Subject& subject, const FaultPlan& plan,

@@ -92,6 +92,24 @@ TEST(ScheduleSpaceTest, AdversarialAddsImpossibleErrnosButNeverAStickyClose) {
   EXPECT_FALSE(Has(texts, "close#1=EINTR:before"));
 }
 
+TEST(ScheduleSpaceTest, AdversarialRecvsAlsoReadEndOfStreamOrAlteredBytes) {
+  TraceEvent recv = Event(CallKind::kRecv, 2, /*nonblocking=*/true);
+  recv.arg = 16;
+  ScheduleSpaceOptions options;
+  EXPECT_FALSE(
+      Has(Texts(CandidateAtoms({recv}, false, options)), "recv#2=eof"));
+  options.adversarial = true;
+  std::vector<std::string> texts =
+      Texts(CandidateAtoms({recv}, false, options));
+  EXPECT_TRUE(Has(texts, "recv#2=eof"));
+  EXPECT_TRUE(Has(texts, "recv#2=corrupt"));
+  // Not where they cannot be injected (programs under the interposer).
+  options.stream_faults = false;
+  texts = Texts(CandidateAtoms({recv}, false, options));
+  EXPECT_FALSE(Has(texts, "recv#2=eof"));
+  EXPECT_FALSE(Has(texts, "recv#2=corrupt"));
+}
+
 TEST(ScheduleSpaceTest, AtomsAndPlansConvertBothWays) {
   const FaultPlan plan =
       *ParsePlan("fdlimit=2; accept#1=EMFILE; send#2=short:1; flood@listen#1");
