@@ -169,6 +169,10 @@ Trace ToTrace(const PreloadTrace& preload, const FaultPlan& plan) {
       if (call->injected()) {
         if (call->fault == "short") {
           event.fault.kind = FaultKind::kShort;
+        } else if (call->fault == "eof") {
+          event.fault.kind = FaultKind::kEndOfStream;
+        } else if (call->fault == "corrupt") {
+          event.fault.kind = FaultKind::kCorrupt;
         } else if (call->rule.has_value() &&
                    absl::StartsWith(*call->rule, "fdlimit")) {
           event.fault.kind = FaultKind::kFdLimit;
@@ -225,13 +229,21 @@ std::vector<Violation> JudgeCommandRun(const ChildExit& exit,
   }
   std::vector<std::string> fatal;
   std::vector<std::string> survivable;
+  // End of stream or altered bytes: what they mean is the program's to say, so
+  // they explain any exit status.
+  std::vector<std::string> altered;
   for (const PreloadCall* call : injected) {
     if (call->fault == "short") continue;  // data arrives in pieces: no error
+    if (call->fault == "eof" || call->fault == "corrupt") {
+      altered.push_back(FaultText(*call));
+      continue;
+    }
     (HandlingOf(*call) == Handling::kPropagate ? fatal : survivable)
         .push_back(FaultText(*call));
   }
   std::vector<std::string> causes = fatal;
   causes.insert(causes.end(), survivable.begin(), survivable.end());
+  causes.insert(causes.end(), altered.begin(), altered.end());
   for (const PreloadCall& call : trace.calls) {
     for (const std::string& actor : call.actors) {
       causes.push_back(
@@ -281,7 +293,8 @@ std::vector<Violation> JudgeCommandRun(const ChildExit& exit,
                       " injected (fatal: the operation fails), yet the "
                       "program exited 0")});
   }
-  if (exit.exit_code != 0 && fatal.empty() && !actors_acted) {
+  if (exit.exit_code != 0 && fatal.empty() && altered.empty() &&
+      !actors_acted) {
     violations.push_back(
         {ViolationKind::kUnexpectedError,
          absl::StrCat("exit ", exit.exit_code, after,
@@ -369,7 +382,6 @@ absl::StatusOr<ExploreReport> ExploreCommand(const CommandSpec& spec,
   ExploreOptions command_options = options;
   command_options.adversarial = spec.adversarial;
   command_options.half_open = false;  // the interposer cannot make half-open
-  command_options.stream_faults = false;  // nor inject eof or corrupt yet
   ExploreReport report =
       ExplorePlans(run, std::move(identity), command_options);
   if (!failure.ok()) return failure;

@@ -85,7 +85,6 @@ class Explorer {
     report_.adversarial = options.adversarial;
     space_.adversarial = options.adversarial;
     space_.half_open = options.half_open;
-    space_.stream_faults = options.stream_faults;
   }
 
   ExploreReport Run() {

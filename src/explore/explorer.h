@@ -36,8 +36,7 @@ struct ExploreProgress {
 struct ExploreOptions {
   int depth = 2;
   bool adversarial = false;
-  bool half_open = true;      // the backend can make half-open clients
-  bool stream_faults = true;  // adversarial: eof and corrupt can be injected
+  bool half_open = true;  // the backend can make half-open clients
   PairOptions pair_options;
   // The settings of the simulated worlds make_world builds (only for the
   // commands that replay findings).

@@ -159,8 +159,7 @@ std::vector<Atom> CandidateAtoms(const Trace& trace, bool with_fd_limits,
       rule.action = ShortTransfer{1};
       atoms.Add(rule);
     }
-    if (options.adversarial && options.stream_faults &&
-        event.call == CallKind::kRecv && event.arg > 0) {
+    if (options.adversarial && event.call == CallKind::kRecv && event.arg > 0) {
       for (StreamFault fault :
            {StreamFault::kEndOfStream, StreamFault::kCorrupt}) {
         FaultRule rule;

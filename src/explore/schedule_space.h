@@ -49,9 +49,6 @@ struct ScheduleSpaceOptions {
   // moving bytes (they are lost or sent twice).
   bool adversarial = false;
   bool half_open = true;  // the backend can make half-open clients
-  // Adversarial runs also try eof and corrupt on each recv (the LD_PRELOAD
-  // interposer cannot inject them yet).
-  bool stream_faults = true;
   const ErrnoCatalog* catalog = &ErrnoCatalog::Linux();
 };
 

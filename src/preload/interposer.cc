@@ -57,6 +57,8 @@ struct PreparedRule {
   Occurrences when;
   bool is_short = false;
   uint32_t short_bytes = 0;
+  bool is_stream = false;  // eof or corrupt (recv only, adversarial only)
+  StreamFault stream = StreamFault::kEndOfStream;
   int error = 0;
   Timing timing = Timing::kBefore;
   const CatalogEntry* entry = nullptr;  // null outside the catalog
@@ -178,6 +180,8 @@ struct Decision {
   RuleStatus status = RuleStatus::kNone;
   bool is_short = false;
   uint32_t short_bytes = 0;
+  bool is_stream = false;
+  StreamFault stream = StreamFault::kEndOfStream;
   int error = 0;
   Timing timing = Timing::kBefore;
   // Why a rule was suppressed ("<errno> needs a call that blocks") or missed
@@ -186,11 +190,11 @@ struct Decision {
   int missed_errno = 0;
 
   bool Before() const {
-    return status == RuleStatus::kInjected && !is_short &&
+    return status == RuleStatus::kInjected && !is_short && !is_stream &&
            timing == Timing::kBefore;
   }
   bool After() const {
-    return status == RuleStatus::kInjected && !is_short &&
+    return status == RuleStatus::kInjected && !is_short && !is_stream &&
            timing == Timing::kAfter;
   }
   // Records that the real call failed with `error` before an "after" fault.
@@ -234,6 +238,11 @@ Decision Decide(TraceKind kind, uint32_t occurrence, NonBlockingProbe probe) {
     if (rule.is_short) {
       decision.is_short = true;
       decision.short_bytes = rule.short_bytes;
+      return decision;
+    }
+    if (rule.is_stream) {
+      decision.is_stream = true;
+      decision.stream = rule.stream;
       return decision;
     }
     decision.error = rule.error;
@@ -355,7 +364,7 @@ void Emit(const Record& record) {
   const Decision& decision = record.decision;
   if (decision.status == RuleStatus::kInjected) {
     g_faults_here.fetch_add(1);
-    if (!decision.is_short) {
+    if (!decision.is_short && !decision.is_stream) {
       g_faults_total.fetch_add(1);
       g_last_fault.store(
           PackFault(record.kind, record.occurrence, decision.error));
@@ -387,8 +396,11 @@ void Emit(const Record& record) {
         ",\"fault\":null,\"rule\":null,\"rule_status\":null,\"note\":null");
   } else {
     if (decision.status == RuleStatus::kInjected) {
-      line.SafeStr("fault", decision.is_short
-                                ? "short"
+      line.SafeStr("fault", decision.is_short ? "short"
+                            : decision.is_stream
+                                ? (decision.stream == StreamFault::kEndOfStream
+                                       ? "eof"
+                                       : "corrupt")
                                 : ErrnoNameOf(decision.error, &names[0]));
     } else {
       line.Null("fault");
@@ -877,10 +889,11 @@ size_t MessageLength(const msghdr* message) {
 }
 
 // send, sendto, sendmsg, write, recv, recvfrom, recvmsg, read: `real(limit)`
-// makes the call moving at most `limit` bytes.
-template <typename Real>
+// makes the call moving at most `limit` bytes; `invert(n)` inverts the first
+// n bytes a recv read (a corrupt rule).
+template <typename Real, typename Invert>
 ssize_t TransferCall(CallKind kind, Function function, int fd, size_t length,
-                     bool has_flags, int flags, Real real) {
+                     bool has_flags, int flags, Real real, Invert invert) {
   Record record = Begin(kind, function, fd);
   record.has_len = true;
   record.len = static_cast<int64_t>(length);
@@ -892,13 +905,27 @@ ssize_t TransferCall(CallKind kind, Function function, int fd, size_t length,
                            NonBlockingProbe(fd, (flags & MSG_DONTWAIT) != 0));
   const size_t limit = record.decision.is_short ? record.decision.short_bytes
                                                 : static_cast<size_t>(-1);
-  Run(&record, [&]() -> int64_t { return real(limit); });
+  const bool eof = record.decision.is_stream &&
+                   record.decision.stream == StreamFault::kEndOfStream;
+  const bool corrupt = record.decision.is_stream && !eof;
+  Run(&record, [&]() -> int64_t {
+    if (eof) return 0;  // end of stream, the bytes left where they are
+    const int64_t got = real(limit);
+    if (corrupt && got > 0) invert(static_cast<size_t>(got));
+    return got;
+  });
   return static_cast<ssize_t>(Finish(record));
 }
 
 size_t Cut(size_t length, size_t limit) {
   return length < limit ? length : limit;
 }
+
+// What a corrupt rule does to the bytes a recv read.
+void InvertBytes(uint8_t* bytes, size_t count) {
+  for (size_t i = 0; i < count; ++i) bytes[i] = static_cast<uint8_t>(~bytes[i]);
+}
+constexpr auto kSendsAreNotAltered = [](size_t) {};
 
 ssize_t SendCall(Function function, int fd, const void* data, size_t size,
                  int flags, const sockaddr* to, socklen_t to_size) {
@@ -917,22 +944,25 @@ ssize_t SendCall(Function function, int fd, const void* data, size_t size,
           return CallSend(fd, data, Cut(size, limit), flags);
         }
         return CallSendTo(fd, data, Cut(size, limit), flags, to, to_size);
-      });
+      },
+      kSendsAreNotAltered);
 }
 
 ssize_t SendMsgCall(int fd, const msghdr* message, int flags) {
   if (!Ready() || !g_fds.Tracked(fd)) return CallSendMsg(fd, message, flags);
-  return TransferCall(CallKind::kSend, Function::kSendMsg, fd,
-                      MessageLength(message), true, flags,
-                      [&](size_t limit) -> int64_t {
-                        if (limit >= MessageLength(message)) {
-                          return CallSendMsg(fd, message, flags);
-                        }
-                        iovec iov[kMaxIov];
-                        msghdr cut;
-                        CutMessage(message, limit, iov, &cut);
-                        return CallSendMsg(fd, &cut, flags);
-                      });
+  return TransferCall(
+      CallKind::kSend, Function::kSendMsg, fd, MessageLength(message), true,
+      flags,
+      [&](size_t limit) -> int64_t {
+        if (limit >= MessageLength(message)) {
+          return CallSendMsg(fd, message, flags);
+        }
+        iovec iov[kMaxIov];
+        msghdr cut;
+        CutMessage(message, limit, iov, &cut);
+        return CallSendMsg(fd, &cut, flags);
+      },
+      kSendsAreNotAltered);
 }
 
 ssize_t RecvCall(Function function, int fd, void* buffer, size_t size,
@@ -946,36 +976,47 @@ ssize_t RecvCall(Function function, int fd, void* buffer, size_t size,
     if (!has_from) return CallRecv(fd, buffer, size, flags);
     return CallRecvFrom(fd, buffer, size, flags, from, from_size);
   }
-  return TransferCall(CallKind::kRecv, function, fd, size, !plain_read, flags,
-                      [&](size_t limit) -> int64_t {
-                        if (plain_read) {
-                          return CallRead(fd, buffer, Cut(size, limit));
-                        }
-                        if (!has_from) {
-                          return CallRecv(fd, buffer, Cut(size, limit), flags);
-                        }
-                        return CallRecvFrom(fd, buffer, Cut(size, limit), flags,
-                                            from, from_size);
-                      });
+  return TransferCall(
+      CallKind::kRecv, function, fd, size, !plain_read, flags,
+      [&](size_t limit) -> int64_t {
+        if (plain_read) {
+          return CallRead(fd, buffer, Cut(size, limit));
+        }
+        if (!has_from) {
+          return CallRecv(fd, buffer, Cut(size, limit), flags);
+        }
+        return CallRecvFrom(fd, buffer, Cut(size, limit), flags, from,
+                            from_size);
+      },
+      [&](size_t got) { InvertBytes(static_cast<uint8_t*>(buffer), got); });
 }
 
 ssize_t RecvMsgCall(int fd, msghdr* message, int flags) {
   if (!Ready() || !g_fds.Tracked(fd)) return CallRecvMsg(fd, message, flags);
-  return TransferCall(CallKind::kRecv, Function::kRecvMsg, fd,
-                      MessageLength(message), true, flags,
-                      [&](size_t limit) -> int64_t {
-                        if (limit >= MessageLength(message)) {
-                          return CallRecvMsg(fd, message, flags);
-                        }
-                        iovec iov[kMaxIov];
-                        msghdr cut;
-                        CutMessage(message, limit, iov, &cut);
-                        const ssize_t got = CallRecvMsg(fd, &cut, flags);
-                        message->msg_namelen = cut.msg_namelen;
-                        message->msg_controllen = cut.msg_controllen;
-                        message->msg_flags = cut.msg_flags;
-                        return got;
-                      });
+  return TransferCall(
+      CallKind::kRecv, Function::kRecvMsg, fd, MessageLength(message), true,
+      flags,
+      [&](size_t limit) -> int64_t {
+        if (limit >= MessageLength(message)) {
+          return CallRecvMsg(fd, message, flags);
+        }
+        iovec iov[kMaxIov];
+        msghdr cut;
+        CutMessage(message, limit, iov, &cut);
+        const ssize_t got = CallRecvMsg(fd, &cut, flags);
+        message->msg_namelen = cut.msg_namelen;
+        message->msg_controllen = cut.msg_controllen;
+        message->msg_flags = cut.msg_flags;
+        return got;
+      },
+      [&](size_t got) {
+        for (size_t i = 0; i < message->msg_iovlen && got > 0; ++i) {
+          const size_t here = Cut(message->msg_iov[i].iov_len, got);
+          InvertBytes(static_cast<uint8_t*>(message->msg_iov[i].iov_base),
+                      here);
+          got -= here;
+        }
+      });
 }
 
 int DupCall(Function function, int fd, int target, int flags) {
@@ -1082,16 +1123,6 @@ void Configure() {
     if (!plan.ok()) {
       BadEnvironment(kPlanEnv, absl::StrCat(where, plan.status().message()));
     }
-    for (const FaultRule& rule : plan->faults) {
-      if (std::holds_alternative<StreamFault>(rule.action)) {
-        BadEnvironment(
-            kPlanEnv,
-            absl::StrCat(where, PrintRule(rule),
-                         ": eof and corrupt are not injected into programs "
-                         "yet; sockfi run --adversarial injects them into the "
-                         "routines it runs"));
-      }
-    }
     if (!g_config.adversarial) {
       const absl::Status realistic =
           CheckRealistic(*plan, ErrnoCatalog::Linux());
@@ -1116,6 +1147,10 @@ void Configure() {
         if (const auto* shorten = std::get_if<ShortTransfer>(&rule.action)) {
           prepared.is_short = true;
           prepared.short_bytes = shorten->max_bytes;
+        } else if (const auto* stream =
+                       std::get_if<StreamFault>(&rule.action)) {
+          prepared.is_stream = true;
+          prepared.stream = *stream;
         } else {
           const ErrnoFault& fault = std::get<ErrnoFault>(rule.action);
           prepared.error = fault.error_number;

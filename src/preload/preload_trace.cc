@@ -506,7 +506,8 @@ absl::Status ParseCall(Fields& f, int line, PreloadCall* call) {
           "\"injected\"");
     }
   }
-  if (f.status().ok() && call->fault.has_value() && *call->fault != "short") {
+  if (f.status().ok() && call->fault.has_value() && *call->fault != "short" &&
+      *call->fault != "eof" && *call->fault != "corrupt") {
     call->fault_errno = f.Errno("fault", false);
   }
   call->note = f.StrOrNull("note");

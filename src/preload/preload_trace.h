@@ -47,9 +47,9 @@ struct PreloadCall {
   uint32_t occurrence = 0;
   int fd = -1;
   std::vector<int> new_fds;
-  // The injected fault: an errno name, "short", or nullopt.
+  // The injected fault: an errno name, "short", "eof", "corrupt", or nullopt.
   std::optional<std::string> fault;
-  int fault_errno = 0;  // the fault's errno, 0 for short or none
+  int fault_errno = 0;  // the fault's errno, 0 for short, eof, corrupt or none
   std::optional<std::string> rule;
   PreloadRuleStatus rule_status = PreloadRuleStatus::kNone;
   std::optional<std::string> note;

@@ -322,6 +322,24 @@ TEST(PreloadTest, ShortTransferMovesAtMostTheBytesAllowed) {
   EXPECT_EQ(pair.new_fds.size(), 2u);
 }
 
+TEST(PreloadTest, EofReadsNothingAndCorruptInvertsWhatWasRead) {
+  const std::vector<std::string> adversarial = {"SOCKFI_ADVERSARIAL=1"};
+  TracedRun run =
+      RunTraced({Routines(), "readback"}, "recv#1=eof", adversarial);
+  ASSERT_EQ(run.program.exit_code, 0) << run.program.err;
+  // Nothing taken: the second read gets all four bytes.
+  EXPECT_THAT(Lines(run.program.out),
+              ElementsAre("recvmsg 0: 00 00; recv 4: 41 42"));
+  EXPECT_EQ(CallsNamed(run.trace, "recv").at(0)->fault, "eof");
+
+  run = RunTraced({Routines(), "readback"}, "recv#*=corrupt", adversarial);
+  ASSERT_EQ(run.program.exit_code, 0) << run.program.err;
+  // Every byte read is inverted, across recvmsg's buffers too.
+  EXPECT_THAT(Lines(run.program.out),
+              ElementsAre("recvmsg 2: be bd; recv 2: bc bb"));
+  EXPECT_EQ(CallsNamed(run.trace, "recv").at(1)->fault, "corrupt");
+}
+
 TEST(PreloadTest, ErrnoIsWhatTheKernelOrTheFaultSays) {
   const TracedRun run = RunTraced({Routines(), "errno"}, "recv#1=ECONNRESET");
   ASSERT_EQ(run.program.exit_code, 0) << run.program.err;
@@ -562,9 +580,9 @@ TEST(PreloadTest, BadEnvironmentExitsTwoBeforeMainWithTheReason) {
       {{"SOCKFI_PLAN=accept#1=EBADF"},
        "sockfi-preload: SOCKFI_PLAN: accept#1=EBADF: Linux does not return "
        "EBADF from accept"},
-      {{"SOCKFI_PLAN=recv#1=eof", "SOCKFI_ADVERSARIAL=1"},
-       "sockfi-preload: SOCKFI_PLAN: recv#1=eof: eof and corrupt are not "
-       "injected into programs yet"},
+      {{"SOCKFI_PLAN=recv#1=eof"},
+       "sockfi-preload: SOCKFI_PLAN: recv#1=eof: Linux reads end of stream "
+       "only once the peer has shut its side down"},
       {{"SOCKFI_ADVERSARIAL=yes"},
        "sockfi-preload: SOCKFI_ADVERSARIAL: expected 1 or 0, found \"yes\""},
       {{"SOCKFI_TRACE="}, "sockfi-preload: SOCKFI_TRACE: is empty"},

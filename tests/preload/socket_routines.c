@@ -19,6 +19,9 @@
 //                    the connection with poll and SO_ERROR and proves it
 //   errno            checks that calls leave errno as the kernel does
 //   short            a socketpair; sends 10 bytes once, reads what came
+//   readback         a socketpair; sends "ABCD", reads with recvmsg into two
+//                    1-byte buffers, then with recv; prints the counts and
+//                    the first bytes each read (00 where nothing was read)
 //   threads T K      T threads make K classic pairs each
 //   fork             makes a listener, forks a child that makes a socket and
 //                    exits without closing either, waits for it
@@ -268,6 +271,25 @@ static int Short(void) {
   return 0;
 }
 
+static int Readback(void) {
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) Die("socketpair");
+  if (send(pair[0], "ABCD", 4, 0) != 4) Die("send");
+  unsigned char a = 0, b = 0, c[4] = {0, 0, 0, 0};
+  struct iovec iov[2] = {{&a, 1}, {&b, 1}};
+  struct msghdr message;
+  memset(&message, 0, sizeof(message));
+  message.msg_iov = iov;
+  message.msg_iovlen = 2;
+  const ssize_t first = recvmsg(pair[1], &message, 0);
+  const ssize_t second = recv(pair[1], c, sizeof(c), 0);
+  printf("recvmsg %zd: %02x %02x; recv %zd: %02x %02x\n", first, a, b, second,
+         c[0], c[1]);
+  close(pair[0]);
+  close(pair[1]);
+  return 0;
+}
+
 static int g_pairs_per_thread = 0;
 
 static void* Worker(void* unused) {
@@ -364,6 +386,7 @@ int main(int argc, char** argv) {
   if (strcmp(mode, "connect") == 0) return Connect();
   if (strcmp(mode, "errno") == 0) return Errno();
   if (strcmp(mode, "short") == 0) return Short();
+  if (strcmp(mode, "readback") == 0) return Readback();
   if (strcmp(mode, "threads") == 0 && argc == 4) {
     return Threads(atoi(argv[2]), atoi(argv[3]));
   }
