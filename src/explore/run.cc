@@ -17,6 +17,8 @@ RunResult RunOnce(const RunSpec& spec, World& world) {
   injector_options.adversarial = spec.adversarial;
   injector_options.actors = &world.actors();
   injector_options.reuse_trace = spec.reuse_trace;
+  // Subjects make their calls on this thread.
+  injector_options.single_thread = true;
   RunResult result;
   RunRecord& record = result.record;
   record.plan = spec.plan;

@@ -39,17 +39,17 @@ void FaultInjector::StartRun() {
 }
 
 Trace FaultInjector::trace() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   return run_.trace;
 }
 
 absl::Duration FaultInjector::actor_time() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   return run_.actor_time;
 }
 
 Trace FaultInjector::TakeTrace() {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   Trace taken = std::move(run_.trace);
   run_.trace.clear();
   run_.spin_run = 0;  // its failures went with the old trace
@@ -77,7 +77,7 @@ bool FaultInjector::IsNonBlocking(int fd) {
 
 bool FaultInjector::NonBlocking(int fd, int flags) {
   if ((flags & MSG_DONTWAIT) != 0) return true;
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   return IsNonBlocking(fd);
 }
 
@@ -132,7 +132,7 @@ ABSL_ATTRIBUTE_NOINLINE std::string WhyLinuxCannotFail(
 
 size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
                             bool nonblocking, int new_fds, FiredFault* fault) {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   InjectorRun& run = CurrentRun();
   Trace& trace = run.trace;
   const FaultPlan& plan = *run.plan;
@@ -216,7 +216,7 @@ size_t FaultInjector::Begin(CallKind call, int fd, int arg, int arg2,
 }
 
 void FaultInjector::MarkMissed(size_t index, int error_number) {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   TraceEvent& event = CurrentRun().trace[index];
   event.note = absl::StrCat("the call itself failed with ",
                             ErrnoName(error_number), " first");
@@ -224,7 +224,7 @@ void FaultInjector::MarkMissed(size_t index, int error_number) {
 }
 
 void FaultInjector::Finish(size_t index, int error_number, int64_t value) {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   InjectorRun& run = CurrentRun();
   TraceEvent& event = run.trace[index];
   event.error_number = error_number;
@@ -257,7 +257,7 @@ void FaultInjector::Finish(size_t index, int error_number, int64_t value) {
 
 void FaultInjector::FinishWithFds(size_t index, std::array<int, 2> fds,
                                   bool nonblocking, const SockAddr& address) {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   InjectorRun& run = CurrentRun();
   TraceEvent& event = run.trace[index];
   event.new_fds = fds;
@@ -273,7 +273,7 @@ void FaultInjector::FinishWithFds(size_t index, std::array<int, 2> fds,
 }
 
 void FaultInjector::FinishWithAddress(size_t index, const SockAddr& address) {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = Lock();
   CurrentRun().trace[index].address = address;
 }
 
@@ -282,7 +282,7 @@ void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
   const FaultPlan* plan;
   HostActors* actors;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    const std::unique_lock<std::mutex> lock = Lock();
     InjectorRun& run = CurrentRun();
     occurrence = run.trace[index].occurrence;
     plan = run.plan;
@@ -302,10 +302,10 @@ void FaultInjector::RunActors(size_t index, CallKind call, int fd) {
       const absl::Time start = inner_.Now();
       acted = actors->Act(rule.actor, *target);
       const absl::Duration took = inner_.Now() - start;
-      std::lock_guard<std::mutex> lock(mu_);
+      const std::unique_lock<std::mutex> lock = Lock();
       CurrentRun().actor_time += took;
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    const std::unique_lock<std::mutex> lock = Lock();
     TraceEvent& event = CurrentRun().trace[index];
     if (acted.ok()) event.actors |= 1u << static_cast<int>(rule.actor);
     if (!acted.ok()) {

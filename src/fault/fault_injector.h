@@ -11,8 +11,9 @@
 // other timing) is not injected and the trace says why; adversarial mode
 // injects it anyway.
 //
-// Thread-safe: any number of threads may call it at once; occurrences are
-// counted across threads, and no lock is held while the backend call runs. A
+// Thread-safe (unless InjectorOptions::single_thread): any number of threads
+// may call it at once; occurrences are counted across threads, and no lock is
+// held while the backend call runs. A
 // thread can make its calls a run of their own, with its own plan, occurrence
 // counts and trace, with a ThreadRun (src/fault/thread_run.h).
 
@@ -55,6 +56,10 @@ struct InjectorOptions {
   // dropped): a caller that makes many runs hands back the trace of the last
   // one and saves the allocations (the fuzz targets do, once per input).
   Trace* reuse_trace = nullptr;
+  // Set when one thread alone ever calls the injector (RunOnce's, around a
+  // routine that makes its calls on the caller's thread): its calls then take
+  // no lock, which under ASan is a few percent of a simulated run.
+  bool single_thread = false;
 };
 
 class FaultInjector final : public Syscalls {
@@ -143,6 +148,12 @@ class FaultInjector final : public Syscalls {
 
   // Sets up the injector's own run; each constructor ends with it.
   void StartRun();
+  // Holds mu_ until the returned lock goes, unless options_.single_thread.
+  std::unique_lock<std::mutex> Lock() const {
+    return options_.single_thread
+               ? std::unique_lock<std::mutex>(mu_, std::defer_lock)
+               : std::unique_lock<std::mutex>(mu_);
+  }
 
   Syscalls& inner_;
   const FaultPlan own_plan_;
