@@ -18,7 +18,8 @@ ABSL_FLAG(std::string, sim, "",
 ABSL_FLAG(
     bool, adversarial, false,
     "also inject faults Linux could not produce (EAGAIN from a blocking call, "
-    "errnos outside the catalog, the other timing)");
+    "errnos outside the catalog, the other timing, recv#N=eof and "
+    "recv#N=corrupt)");
 
 namespace sockfi::cli {
 
