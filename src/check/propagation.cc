@@ -106,6 +106,14 @@ bool Explained(const RunRecord& record, const FiredFaults& fired,
       return true;
     }
   }
+  // Once its deadline has passed (actors' time included: the routine's clock
+  // counts it), DeadlineExceeded is the fair end of any routine, whatever it
+  // was doing. On the real kernel time passes between any two calls, so the
+  // deadline can fall right after a fault the routine would have got past.
+  if (reported.error_number == ETIMEDOUT &&
+      record.elapsed + record.actor_time >= record.deadline) {
+    return true;
+  }
   // A deadline is a fair end for a routine that was still working on getting
   // past a fault (a retry, a new connection, bytes that never came) when time
   // ran out.

@@ -57,5 +57,29 @@ TEST(PropagationTest, ARealFatalFailureExplainsItsErrorAtOnce) {
   EXPECT_TRUE(Check(record).empty());
 }
 
+// Found by socketpair_real_fuzzer: with a 1 ms deadline on the real kernel,
+// the deadline passed right after an adversarial recv#1=ETIMEDOUT on a
+// candidate connection, and the routine fairly reported DeadlineExceeded at
+// "accept" without another call.
+TEST(PropagationTest, APassedDeadlineExplainsETimedOutWhateverFaultCameLast) {
+  RunRecord record;
+  record.plan = *ParsePlan("recv#1=ETIMEDOUT");
+  record.trace = {Call(CallKind::kAccept), Call(CallKind::kRecv, ETIMEDOUT),
+                  Call(CallKind::kClose)};
+  record.trace[1].fault.kind = FaultKind::kErrno;
+  record.trace[1].fault.error_number = ETIMEDOUT;
+  record.trace[1].fault.rule = 0;
+  record.status = StepErrorStatus("accept", ETIMEDOUT);
+  record.deadline = absl::Milliseconds(1);
+  record.elapsed = absl::Microseconds(900);
+  record.actor_time = absl::Microseconds(150);
+  EXPECT_TRUE(Check(record).empty());
+  // Before its deadline the same report names the wrong step.
+  record.actor_time = absl::ZeroDuration();
+  const std::vector<Violation> violations = Check(record);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].kind, ViolationKind::kWrongStep);
+}
+
 }  // namespace
 }  // namespace sockfi
