@@ -234,7 +234,7 @@ std::vector<Violation> JudgeCommandRun(const ChildExit& exit,
   std::vector<std::string> altered;
   for (const PreloadCall* call : injected) {
     if (call->fault == "short") continue;  // data arrives in pieces: no error
-    if (call->fault == "eof" || call->fault == "corrupt") {
+    if (call->stream_fault()) {
       altered.push_back(FaultText(*call));
       continue;
     }

@@ -396,11 +396,10 @@ void Emit(const Record& record) {
         ",\"fault\":null,\"rule\":null,\"rule_status\":null,\"note\":null");
   } else {
     if (decision.status == RuleStatus::kInjected) {
+      // StreamFaultName views a string literal: NUL-terminated.
       line.SafeStr("fault", decision.is_short ? "short"
                             : decision.is_stream
-                                ? (decision.stream == StreamFault::kEndOfStream
-                                       ? "eof"
-                                       : "corrupt")
+                                ? StreamFaultName(decision.stream).data()
                                 : ErrnoNameOf(decision.error, &names[0]));
     } else {
       line.Null("fault");

@@ -507,7 +507,7 @@ absl::Status ParseCall(Fields& f, int line, PreloadCall* call) {
     }
   }
   if (f.status().ok() && call->fault.has_value() && *call->fault != "short" &&
-      *call->fault != "eof" && *call->fault != "corrupt") {
+      !call->stream_fault()) {
     call->fault_errno = f.Errno("fault", false);
   }
   call->note = f.StrOrNull("note");

@@ -73,6 +73,8 @@ struct PreloadCall {
 
   // Returns true when a fault was injected into this call.
   bool injected() const { return rule_status == PreloadRuleStatus::kInjected; }
+  // Returns true when the fault is a stream fault (eof or corrupt).
+  bool stream_fault() const { return fault == "eof" || fault == "corrupt"; }
 };
 
 // A "leak" line: a tracked socket still open when a process exited.
