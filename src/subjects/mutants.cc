@@ -8,8 +8,8 @@ namespace sockfi {
 namespace {
 
 // How a mutant is run: with the caller's options, or with token checking
-// forced on (for bugs that live in the token exchange, which the default
-// address check never reaches).
+// forced on in place of the caller's choice (for bugs that live in the token
+// exchange, which the default address check never reaches).
 enum class Checks { kAsAsked, kForceToken };
 
 Subject Mutant(std::string name, std::string description, Mutation mutation,
@@ -25,7 +25,17 @@ Subject Mutant(std::string name, std::string description, Mutation mutation,
       return MakeMutatedSocketPair(options, sys, mutation);
     }
     PairOptions with_token = options;
-    with_token.peer_check = PeerCheck::kToken;
+    switch (options.peer_check) {
+      case PeerCheck::kAddresses:
+      case PeerCheck::kToken:
+      case PeerCheck::kAddressesAndToken:
+        with_token.peer_check = PeerCheck::kToken;
+        break;
+      default:
+        // Not a PeerCheck: left for the routine to refuse, as the mutant
+        // claims argument checks.
+        break;
+    }
     return MakeMutatedSocketPair(with_token, sys, mutation);
   };
   // Each claims hardened's deadline, so missing it is a finding.

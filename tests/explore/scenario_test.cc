@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "src/explore/fuzz_targets.h"
 #include "src/sim/sim_settings.h"
+#include "src/subjects/subject.h"
 #include "tests/testing/random_bytes.h"
 
 namespace sockfi {
@@ -69,6 +70,28 @@ TEST(ScenarioTest, InvalidOptionsAreRefusedBeforeAnySystemCall) {
     EXPECT_TRUE(run.verdict.ok()) << run.verdict.Format();
     EXPECT_NE(RunCommandFor(s, BackendKind::kSim).find("# invalid options ("),
               std::string::npos);
+  }
+}
+
+// subject_fuzzer gives any subject the same inputs: one that claims argument
+// checks must refuse invalid options whatever it changes in the options it is
+// given (a mutant that forced token checking on once turned an invalid
+// peer_check into a valid one, and the fuzzer stopped on that instead of on
+// its planted bug).
+TEST(ScenarioTest, EverySubjectThatChecksArgumentsRefusesInvalidOptions) {
+  for (const Subject& subject : AllSubjects()) {
+    if (!subject.checks_arguments) continue;
+    for (uint8_t which = 1; which <= 6; ++which) {
+      const uint8_t input[] = {0, 0, static_cast<uint8_t>(which << 3), 0};
+      Scenario s = DecodeScenario(input);
+      s.subject = subject.name;
+      const RunResult run = RunScenario(s, BackendKind::kSim);
+      EXPECT_EQ(run.record.status.code(), absl::StatusCode::kInvalidArgument)
+          << subject.name << ", broken option " << int{which};
+      EXPECT_TRUE(run.verdict.ok())
+          << subject.name << ", broken option " << int{which} << ": "
+          << run.verdict.Format();
+    }
   }
 }
 
