@@ -7,7 +7,8 @@
 // Directories are read recursively; a path that does not exist adds nothing (a
 // target may have no regressions yet). Fails (exit 1) when there is no input at
 // all (an empty corpus replays nothing) or a file cannot be read; an input that
-// crashes the target is named on stderr before the process dies.
+// crashes the target (a signal, or a sanitizer's report) is named on stderr
+// before the process dies.
 
 #include <signal.h>
 #include <unistd.h>
@@ -26,17 +27,26 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
     __attribute__((weak));
+// Present when a sanitizer runtime is linked (GCC's or clang's): a sanitizer
+// reports an error and exits without a signal, calling this callback first.
+extern "C" void __sanitizer_set_death_callback(void (*callback)(void))
+    __attribute__((weak));
 
 namespace {
 
 // The input being replayed, for the crash handler (async-signal-safe to read).
 char g_current[4096] = "";
 
-void OnCrash(int signal_number) {
+// Names the input being replayed on stderr.
+void NameCurrentInput() {
   static const char kPrefix[] = "\nsockfi replay: the target crashed on input ";
   (void)!write(STDERR_FILENO, kPrefix, sizeof(kPrefix) - 1);
   (void)!write(STDERR_FILENO, g_current, strlen(g_current));
   (void)!write(STDERR_FILENO, "\n", 1);
+}
+
+void OnCrash(int signal_number) {
+  NameCurrentInput();
   signal(signal_number, SIG_DFL);
   raise(signal_number);
 }
@@ -74,6 +84,9 @@ int main(int argc, char** argv) {
   }
   std::sort(inputs.begin(), inputs.end());
   for (int s : {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE}) signal(s, OnCrash);
+  if (__sanitizer_set_death_callback != nullptr) {
+    __sanitizer_set_death_callback(NameCurrentInput);
+  }
   for (const std::string& input : inputs) {
     std::ifstream file(input, std::ios::binary);
     if (!file) {
