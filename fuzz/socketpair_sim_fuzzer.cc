@@ -17,9 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // One simulated kernel and one trace's storage serve every input: under
   // ASan each fresh allocation costs more than the run that fills it.
   static sockfi::RunScratch scratch;
-  sockfi::RunResult result =
-      sockfi::RunScenario(scenario, target.backend, &scratch);
-  sockfi::AbortOnViolation(scenario, target.backend, result);
-  scratch.Recycle(std::move(result));
+  sockfi::HarnessRun run = sockfi::RunAsHarness(target, scenario, &scratch);
+  sockfi::AbortOnViolation(scenario, target.backend, run);
+  scratch.Recycle(std::move(run.result));
   return 0;
 }

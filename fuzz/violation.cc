@@ -9,13 +9,15 @@
 namespace sockfi {
 
 void AbortOnViolation(const Scenario& scenario, BackendKind backend,
-                      const RunResult& result, absl::string_view extra) {
-  if (result.verdict.ok() && extra.empty()) return;
-  std::fprintf(stderr, "\nsockfi: violation\n  %s\n%s%s\n%s",
-               RunCommandFor(scenario, backend).c_str(),
-               result.verdict.ok() ? "" : result.verdict.Format().c_str(),
-               std::string(extra).c_str(),
-               FormatTrace(result.record.trace).c_str());
+                      const HarnessRun& run) {
+  if (run.ok()) return;
+  const Verdict& verdict = run.result.verdict;
+  std::fprintf(
+      stderr, "\nsockfi: violation\n  %s\n%s%s\n%s",
+      RunCommandFor(scenario, backend).c_str(),
+      verdict.ok() ? "" : verdict.Format().c_str(),
+      run.fd_table_finding.empty() ? "" : (run.fd_table_finding + "\n").c_str(),
+      FormatTrace(run.result.record.trace).c_str());
   std::abort();
 }
 

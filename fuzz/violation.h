@@ -5,16 +5,15 @@
 #ifndef SOCKFI_FUZZ_VIOLATION_H_
 #define SOCKFI_FUZZ_VIOLATION_H_
 
-#include "absl/strings/string_view.h"
-#include "src/explore/run.h"
+#include "src/explore/fuzz_targets.h"
 #include "src/explore/scenario.h"
 
 namespace sockfi {
 
-// Aborts with a report when `result` has a violation or `extra` (another
-// finding, e.g. from the process's fd table) is not empty; returns otherwise.
+// Aborts with a report when `run` convicts its input (an oracle's violation,
+// or the fd table's finding on the real kernel); returns otherwise.
 void AbortOnViolation(const Scenario& scenario, BackendKind backend,
-                      const RunResult& result, absl::string_view extra = "");
+                      const HarnessRun& run);
 
 }  // namespace sockfi
 

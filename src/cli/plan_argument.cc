@@ -1,11 +1,12 @@
 #include "src/cli/plan_argument.h"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <system_error>
+#include <cerrno>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "src/sys/errno_name.h"
+#include "src/sys/read_file.h"
 
 namespace sockfi::cli {
 
@@ -15,24 +16,17 @@ absl::StatusOr<FaultPlan> ReadPlanArgument(const std::string& argument,
   std::string where = "--plan";
   if (!argument.empty() && argument[0] == '@') {
     const std::string path = argument.substr(1);
-    std::error_code error;
-    const auto status = std::filesystem::status(path, error);
-    if (error) {
-      return absl::NotFoundError(absl::StrCat("cannot read plan file \"", path,
-                                              "\": ", error.message()));
+    SysResult<std::string> contents = ReadFile(path);
+    if (!contents.ok()) {
+      const int error = contents.error();
+      return absl::Status(
+          error == EISDIR ? absl::StatusCode::kInvalidArgument
+                          : absl::ErrnoToStatusCode(error),
+          absl::StrCat(
+              "cannot read plan file \"", path, "\": ",
+              error == EISDIR ? "it is a directory" : ErrnoDescription(error)));
     }
-    if (std::filesystem::is_directory(status)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cannot read plan file \"", path, "\": it is a directory"));
-    }
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot read plan file \"", path, "\""));
-    }
-    std::stringstream contents;
-    contents << file.rdbuf();
-    text = contents.str();
+    text = std::move(*contents);
     where = absl::StrCat("plan file \"", path, "\"");
   }
   absl::StatusOr<FaultPlan> plan = ParsePlan(text);

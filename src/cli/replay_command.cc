@@ -4,20 +4,22 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/cli/run_report.h"
 #include "src/explore/fuzz_targets.h"
+#include "src/fault/errno_catalog.h"
 #include "src/fault/fault_plan.h"
+#include "src/sys/errno_name.h"
+#include "src/sys/read_file.h"
 
 ABSL_FLAG(std::string, target, "",
           "the fuzz target the files belong to; by default read from their "
@@ -34,17 +36,18 @@ std::string TargetNames() {
 }
 
 // Appends the inputs `arg` names to `paths`: `arg` itself, or for a directory
-// the regular files directly in it, in name order. Returns an error message
-// or "".
+// the regular files in it and in its subdirectories (a corpus and its
+// regressions/, as `bazel test` replays them), in name order. Returns an error
+// message or "".
 std::string ExpandInput(const std::string& arg,
                         std::vector<std::string>* paths) {
   std::error_code error;
   if (!std::filesystem::is_directory(arg, error)) {
-    paths->push_back(arg);  // ReadInput says what is wrong with it, if anything
+    paths->push_back(arg);  // ReadFile says what is wrong with it, if anything
     return "";
   }
   std::vector<std::string> files;
-  for (std::filesystem::directory_iterator it(arg, error), end;
+  for (std::filesystem::recursive_directory_iterator it(arg, error), end;
        !error && it != end; it.increment(error)) {
     if (it->is_regular_file(error)) files.push_back(it->path().string());
   }
@@ -57,21 +60,9 @@ std::string ExpandInput(const std::string& arg,
   return "";
 }
 
-// Reads `path` into `data`; returns an error message or "".
-std::string ReadInput(const std::string& path, std::vector<uint8_t>* data) {
-  std::error_code error;
-  (void)std::filesystem::status(path, error);  // sets `error` when unreadable
-  if (error) return absl::StrCat("cannot read ", path, ": ", error.message());
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::StrCat("cannot read ", path);
-  data->assign(std::istreambuf_iterator<char>(file),
-               std::istreambuf_iterator<char>());
-  return "";
-}
-
-// Replays a fault_plan_fuzzer input; returns whether it shows a bug.
-bool ReplayPlanText(const std::vector<uint8_t>& data) {
-  const std::string text(data.begin(), data.end());
+// Replays a fault_plan_fuzzer input as the fuzzer checks it; returns whether
+// it shows a bug.
+bool ReplayPlanText(const std::string& text) {
   std::printf("text:     \"%s\"\n", absl::CEscape(text).c_str());
   absl::StatusOr<FaultPlan> plan = ParsePlan(text);
   if (!plan.ok()) {
@@ -79,13 +70,31 @@ bool ReplayPlanText(const std::vector<uint8_t>& data) {
                 std::string(plan.status().message()).c_str());
     return false;
   }
-  const std::string printed = PrintPlan(*plan);
-  absl::StatusOr<FaultPlan> again = ParsePlan(printed);
-  const bool stable = again.ok() && *again == *plan;
-  std::printf("parse:    %s\nverdict:  %s\n", printed.c_str(),
-              stable ? "OK: no violation"
-                     : "the printed plan does not parse back to the same plan");
-  return !stable;
+  const absl::Status realistic = CheckRealistic(*plan, ErrnoCatalog::Linux());
+  const absl::Status stable = CheckPrintParsesBack(*plan);
+  std::printf(
+      "parse:    %s\nrealism:  %s\nverdict:  %s\n", PrintPlan(*plan).c_str(),
+      realistic.ok() ? "Linux can produce every fault"
+                     : std::string(realistic.message()).c_str(),
+      stable.ok() ? "OK: no violation" : std::string(stable.message()).c_str());
+  return !stable.ok();
+}
+
+// Returns the subject to replay subject_fuzzer inputs with: --subject when
+// set to another than its default, else SOCKFI_SUBJECT, else the default
+// "hardened" (as subject_fuzzer chooses); sets `*chosen` unless it is that
+// default.
+std::string ChosenSubject(bool* chosen) {
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag("subject");
+  *chosen = true;
+  if (flag != nullptr && flag->CurrentValue() != flag->DefaultValue()) {
+    return absl::GetFlag(FLAGS_subject);
+  }
+  if (const char* env = std::getenv("SOCKFI_SUBJECT"); env != nullptr && *env) {
+    return env;
+  }
+  *chosen = false;
+  return absl::GetFlag(FLAGS_subject);
 }
 
 int RunReplay(const std::vector<std::string>& args) {
@@ -104,10 +113,14 @@ int RunReplay(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
-  std::string subject = absl::GetFlag(FLAGS_subject);
-  if (const char* env = std::getenv("SOCKFI_SUBJECT");
-      env != nullptr && *env && subject == "hardened") {
-    subject = env;  // as subject_fuzzer chose it
+  bool subject_chosen = false;
+  const std::string subject = ChosenSubject(&subject_chosen);
+  if (FindSubject(subject) == nullptr) {
+    std::fprintf(stderr,
+                 "sockfi replay: --subject=%s: replay runs one subject; the "
+                 "subjects are: %s\n",
+                 subject.c_str(), SubjectNames().c_str());
+    return kExitUsage;
   }
   std::vector<std::string> paths;
   for (const std::string& arg : args) {
@@ -119,12 +132,13 @@ int RunReplay(const std::vector<std::string>& args) {
   }
   std::vector<std::string> violating;
   for (const std::string& path : paths) {
-    std::vector<uint8_t> data;
-    const std::string error = ReadInput(path, &data);
-    if (!error.empty()) {
-      std::fprintf(stderr, "sockfi replay: %s\n", error.c_str());
+    const SysResult<std::string> bytes = ReadFile(path);
+    if (!bytes.ok()) {
+      std::fprintf(stderr, "sockfi replay: cannot read %s: %s\n", path.c_str(),
+                   std::string(ErrnoDescription(bytes.error())).c_str());
       return kExitUsage;
     }
+    const std::string& data = *bytes;
     const FuzzTarget* target =
         forced != nullptr ? forced : FuzzTargetOfPath(path);
     if (target == nullptr) {
@@ -142,22 +156,29 @@ int RunReplay(const std::vector<std::string>& args) {
       std::printf("\n");
       continue;
     }
-    const Scenario scenario = ScenarioForInput(*target, data, subject);
-    const Subject* routine = FindSubject(scenario.subject);
-    if (routine == nullptr) {
-      std::fprintf(stderr,
-                   "sockfi replay: no subject named \"%s\"; the subjects are: "
-                   "%s\n",
-                   scenario.subject.c_str(), SubjectNames().c_str());
-      return kExitUsage;
+    const Scenario scenario = ScenarioForInput(
+        *target,
+        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data.data()),
+                            data.size()),
+        subject);
+    if (target->chooses_subject && !subject_chosen) {
+      std::printf(
+          "note:     the input does not record the subject it was fuzzed "
+          "with; replaying with %s (give --subject=NAME or SOCKFI_SUBJECT as "
+          "the fuzzer had)\n",
+          subject.c_str());
     }
+    const Subject& routine = *FindSubject(scenario.subject);
     std::printf("replay:   %s\n",
                 RunCommandFor(scenario, target->backend).c_str());
-    const RunResult result = RunScenario(scenario, target->backend);
-    std::printf("%s\n", FormatRunReport(result, *routine, target->backend,
+    const HarnessRun run = RunAsHarness(*target, scenario);
+    std::printf("%s\n", FormatRunReport(run.result, routine, target->backend,
                                         scenario.adversarial)
                             .c_str());
-    if (!result.verdict.ok()) violating.push_back(path);
+    if (!run.fd_table_finding.empty()) {
+      std::printf("fd table: %s\n", run.fd_table_finding.c_str());
+    }
+    if (!run.ok()) violating.push_back(path);
   }
   if (paths.size() > 1) {
     std::printf(
@@ -191,11 +212,16 @@ Command ReplayCommand() {
       "verdict. fault_plan_fuzzer inputs are shown as text with what the "
       "parser "
       "made of them.\n"
-      "A directory stands for the files in it (a crash folder, a corpus), and "
-      "several inputs end\n"
-      "with a line that names those that show a violation.\n"
-      "--subject (or SOCKFI_SUBJECT) picks the routine for subject_fuzzer "
-      "inputs.\n"
+      "A directory stands for the files in it and in its subfolders (a crash "
+      "folder, a corpus with\n"
+      "its regressions/), and several inputs end with a line that names those "
+      "that show a violation.\n"
+      "--subject=NAME (one subject), else SOCKFI_SUBJECT, picks the routine "
+      "for subject_fuzzer\n"
+      "inputs, which do not record it; socketpair_real_fuzzer inputs are "
+      "also judged by the\n"
+      "process's fd count, and fault_plan_fuzzer inputs by print -> parse, "
+      "as the fuzzers do.\n"
       "Exit status 1 when an input shows a violation, 2 when a file cannot be "
       "read.",
       {"target", "subject"},

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "src/sys/process_fds.h"
 
 namespace sockfi {
 
@@ -46,6 +47,26 @@ Scenario ScenarioForInput(const FuzzTarget& target,
         std::min(scenario.options.timeout, absl::Milliseconds(300));
   }
   return scenario;
+}
+
+HarnessRun RunAsHarness(const FuzzTarget& target, const Scenario& scenario,
+                        RunScratch* scratch) {
+  HarnessRun run;
+  if (target.backend != BackendKind::kReal) {
+    run.result = RunScenario(scenario, target.backend, scratch);
+    return run;
+  }
+  const SysResult<int> before = CountOpenFds();
+  run.result = RunScenario(scenario, target.backend);
+  const SysResult<int> after = CountOpenFds();
+  if (!before.ok() || !after.ok()) {
+    run.fd_table_finding = "cannot count the fds in /proc/self/fd";
+  } else if (*after != *before) {
+    run.fd_table_finding =
+        absl::StrCat("the process holds ", *after,
+                     " fds after the run and held ", *before, " before it");
+  }
+  return run;
 }
 
 }  // namespace sockfi

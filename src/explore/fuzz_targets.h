@@ -44,6 +44,23 @@ Scenario ScenarioForInput(const FuzzTarget& target,
                           absl::Span<const uint8_t> data,
                           const std::string& subject);
 
+// What a target's harness finds in one run: the judged run and, on the real
+// kernel, what the process's fd table says beyond the oracles.
+struct HarnessRun {
+  RunResult result;
+  // "" or why the fd table convicts the run: it must hold as many fds after a
+  // run on the real kernel as before (always "" on the simulated kernel).
+  std::string fd_table_finding;
+
+  bool ok() const { return result.verdict.ok() && fd_table_finding.empty(); }
+};
+
+// Returns the run of `scenario` as `target`'s harness makes and judges it
+// (reusing `scratch`'s world on the simulated kernel), so that `sockfi replay`
+// convicts exactly the inputs the fuzzer did.
+HarnessRun RunAsHarness(const FuzzTarget& target, const Scenario& scenario,
+                        RunScratch* scratch = nullptr);
+
 }  // namespace sockfi
 
 #endif  // SOCKFI_SRC_EXPLORE_FUZZ_TARGETS_H_

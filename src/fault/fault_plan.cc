@@ -395,6 +395,22 @@ absl::StatusOr<FaultPlan> ParsePlan(absl::string_view text) {
   return PlanParser(text).Parse();
 }
 
+absl::Status CheckPrintParsesBack(const FaultPlan& plan) {
+  const std::string printed = PrintPlan(plan);
+  absl::StatusOr<FaultPlan> again = ParsePlan(printed);
+  if (!again.ok()) {
+    return absl::InternalError(absl::StrCat(
+        "\"", printed, "\" does not parse back: ", again.status().message()));
+  }
+  const std::string reprinted = PrintPlan(*again);
+  if (*again != plan || reprinted != printed) {
+    return absl::InternalError(
+        absl::StrCat("\"", printed, "\" parses back to a different plan: \"",
+                     reprinted, "\""));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckRealistic(const FaultPlan& plan,
                             const ErrnoCatalog& catalog) {
   for (const FaultRule& rule : plan.faults) {

@@ -153,6 +153,11 @@ std::string PrintRule(const ActorRule& rule);
 // produce the faults.
 absl::StatusOr<FaultPlan> ParsePlan(absl::string_view text);
 
+// Returns OK when PrintPlan(plan) parses back to a plan equal to `plan` that
+// prints the same text; otherwise Internal saying what the text became. (The
+// property fault_plan_fuzzer checks, and `sockfi replay` with it.)
+absl::Status CheckPrintParsesBack(const FaultPlan& plan);
+
 // Returns OK when every errno rule is one `catalog` lists for its call, with
 // the catalog's timing, and no rule is a stream fault; otherwise
 // InvalidArgument naming the first offending rule, why Linux would not produce

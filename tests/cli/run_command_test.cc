@@ -210,8 +210,12 @@ TEST(ReplayCommandTest, ReplaysCorpusFilesAndCrashes) {
                         "--plan='"));
   EXPECT_THAT(bug.out, HasSubstr("--subject=rejected_candidate_leaked"));
   EXPECT_THAT(bug.out, HasSubstr("verdict:  leak: fd "));
+  // Without a subject, replay says the input does not record one.
   ProgramResult fixed = Sockfi({"replay", files[0]});
   EXPECT_EQ(fixed.exit_code, 0) << fixed.out;
+  EXPECT_THAT(fixed.out,
+              HasSubstr("note:     the input does not record the subject it "
+                        "was fuzzed with; replaying with hardened"));
   EXPECT_THAT(fixed.out, HasSubstr("verdict:  OK: no violation"));
 
   ProgramResult text =
@@ -219,30 +223,44 @@ TEST(ReplayCommandTest, ReplaysCorpusFilesAndCrashes) {
   EXPECT_EQ(text.exit_code, 0);
   EXPECT_THAT(text.out, HasSubstr("target:   fault_plan_fuzzer\ntext:     \""));
   EXPECT_THAT(text.out, HasSubstr("parse:    refused: line 1, column 1: "));
+
+  // A plan the parser accepts is judged as fault_plan_fuzzer judges it.
+  const std::string plan = TempPath("fuzz-out/fault_plan_fuzzer/plan-1");
+  std::filesystem::create_directories(TempPath("fuzz-out/fault_plan_fuzzer"));
+  std::ofstream(plan) << "accept#1=EBADF";
+  ProgramResult parsed = Sockfi({"replay", plan});
+  EXPECT_EQ(parsed.exit_code, 0) << parsed.out;
+  EXPECT_THAT(parsed.out,
+              HasSubstr("parse:    accept#1=EBADF\nrealism:  accept#1=EBADF: "
+                        "Linux does not return EBADF from accept"));
+  EXPECT_THAT(parsed.out, HasSubstr("verdict:  OK: no violation"));
 }
 
-// A folder stands for its files, in name order; with several inputs a last
-// line names those that show a violation.
+// A folder stands for its files and its subfolders' (a corpus and its
+// regressions/), in name order; with several inputs a last line names those
+// that show a violation.
 TEST(ReplayCommandTest, ReplaysEveryFileOfAFolder) {
   const std::string folder = TempPath("fuzz-out/subject_fuzzer/artifacts");
   std::filesystem::remove_all(folder);
   std::filesystem::create_directories(folder + "/not-an-input");
+  std::filesystem::create_directories(folder + "/regressions");
   const std::string crash =
       "corpus/subject_fuzzer/regressions/"
       "crash-bc2f269b44edebe4d66f26a39a9c32652d106bc3";
-  std::filesystem::copy_file(crash, folder + "/crash-b");
+  std::filesystem::copy_file(crash, folder + "/regressions/crash-b");
   std::ofstream(folder + "/crash-a", std::ios::binary) << "";  // no faults
 
   ProgramResult bug =
       Sockfi({"replay", "--subject=rejected_candidate_leaked", folder});
   EXPECT_EQ(bug.exit_code, 1) << bug.err;
   const size_t a = bug.out.find("file:     " + folder + "/crash-a ");
-  const size_t b = bug.out.find("file:     " + folder + "/crash-b ");
+  const size_t b =
+      bug.out.find("file:     " + folder + "/regressions/crash-b ");
   ASSERT_NE(a, std::string::npos) << bug.out;
   ASSERT_NE(b, std::string::npos) << bug.out;
   EXPECT_LT(a, b);
   EXPECT_THAT(bug.out, EndsWith("2 inputs replayed: 1 shows a violation: " +
-                                folder + "/crash-b\n"));
+                                folder + "/regressions/crash-b\n"));
 
   ProgramResult fixed = Sockfi({"replay", folder});
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
@@ -261,6 +279,10 @@ TEST(ReplayCommandTest, BadInputIsAUsageError) {
       {{"replay", "--target=nope", "x"},
        "sockfi replay: --target=nope: the targets are socketpair_sim_fuzzer, "
        "subject_fuzzer, socketpair_real_fuzzer, fault_plan_fuzzer\n"},
+      {{"replay", "--subject=all", "x"},
+       "sockfi replay: --subject=all: replay runs one subject; the subjects "
+       "are: " +
+           SubjectNames() + "\n"},
   };
   for (const auto& [args, message] : cases) {
     ProgramResult r = Sockfi(args);
@@ -278,6 +300,11 @@ TEST(ReplayCommandTest, BadInputIsAUsageError) {
   ProgramResult r = Sockfi({"replay", orphan});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("cannot tell which fuzz target"));
+  // The reason a file cannot be read is the kernel's.
+  ProgramResult under = Sockfi({"replay", orphan + "/x"});
+  EXPECT_EQ(under.exit_code, 2);
+  EXPECT_EQ(under.err,
+            "sockfi replay: cannot read " + orphan + "/x: Not a directory\n");
 }
 
 TEST(CatalogCommandTest, PrintsTheTable) {

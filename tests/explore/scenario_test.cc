@@ -5,10 +5,12 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <random>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "src/explore/fuzz_targets.h"
 #include "src/sim/sim_settings.h"
@@ -181,6 +183,28 @@ TEST(FuzzTargetsTest, TheRealTargetKeepsRunsShort) {
                                            bytes, "kafka_python");
   EXPECT_EQ(chosen.subject, "kafka_python");
   EXPECT_EQ(chosen.options.timeout, absl::Seconds(200));
+}
+
+// socketpair_real_fuzzer's referee beyond the oracles: the process's fd table
+// must hold as many fds after a run on the real kernel as before.
+TEST(ScenarioTest, TheRealTargetsHarnessCountsTheProcesssFds) {
+  const FuzzTarget& real = *FindFuzzTarget("socketpair_real_fuzzer");
+  Scenario clean = DecodeScenario({});
+  const HarnessRun fine = RunAsHarness(real, clean);
+  EXPECT_TRUE(fine.ok()) << fine.result.verdict.Format()
+                         << fine.fd_table_finding;
+
+  // A routine that leaks its listener when accept fails leaves one fd more.
+  Scenario leak = clean;
+  leak.subject = "listener_leaked_on_accept_error";
+  leak.plan.faults.push_back(FaultRule{CallKind::kAccept, Occurrences{},
+                                       ErrnoFault{EMFILE, std::nullopt}});
+  const HarnessRun leaked = RunAsHarness(real, leak);
+  EXPECT_FALSE(leaked.ok());
+  EXPECT_TRUE(absl::StartsWith(leaked.fd_table_finding, "the process holds "))
+      << leaked.fd_table_finding;
+  EXPECT_TRUE(absl::EndsWith(leaked.fd_table_finding, " before it"))
+      << leaked.fd_table_finding;
 }
 
 }  // namespace

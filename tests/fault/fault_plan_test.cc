@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace sockfi {
@@ -57,6 +58,25 @@ TEST(FaultPlanTest, PrintsCanonicalText) {
   EXPECT_EQ(PrintPlan(FaultPlan()), "none");
   EXPECT_EQ(*ParsePlan("none"), FaultPlan());
   EXPECT_EQ(*ParsePlan("  none  # nothing\n"), FaultPlan());
+}
+
+TEST(FaultPlanTest, CheckPrintParsesBackSaysWhatThePrintedTextBecame) {
+  absl::StatusOr<FaultPlan> good =
+      ParsePlan("accept#2-=EMFILE; flood@listen#1");
+  ASSERT_TRUE(good.ok());
+  EXPECT_TRUE(CheckPrintParsesBack(*good).ok());
+
+  // An errno Linux has no name for prints as "errno 4000", which no plan
+  // text can name.
+  FaultPlan nameless;
+  nameless.faults.push_back(FaultRule{CallKind::kAccept, Occurrences{},
+                                      ErrnoFault{4000, std::nullopt}});
+  const absl::Status status = CheckPrintParsesBack(nameless);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_TRUE(
+      absl::StartsWith(status.message(),
+                       "\"" + PrintPlan(nameless) + "\" does not parse back: "))
+      << status.message();
 }
 
 // Every plan written in README.md, and a few more: parse, print, parse again.
