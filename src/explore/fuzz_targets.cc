@@ -51,13 +51,13 @@ Scenario ScenarioForInput(const FuzzTarget& target,
 
 HarnessRun RunAsHarness(const FuzzTarget& target, const Scenario& scenario,
                         RunScratch* scratch) {
-  HarnessRun run;
+  // The run is built in place, never moved: under ASan, moving a RunResult
+  // (its plan's inline rules, its strings) is work on every fuzzer input.
   if (target.backend != BackendKind::kReal) {
-    run.result = RunScenario(scenario, target.backend, scratch);
-    return run;
+    return HarnessRun{RunScenario(scenario, target.backend, scratch), ""};
   }
   const SysResult<int> before = CountOpenFds();
-  run.result = RunScenario(scenario, target.backend);
+  HarnessRun run{RunScenario(scenario, target.backend), ""};
   const SysResult<int> after = CountOpenFds();
   if (!before.ok() || !after.ok()) {
     run.fd_table_finding = "cannot count the fds in /proc/self/fd";
