@@ -53,6 +53,7 @@ scenario_sources=(
   src/sys/unique_fd.cc          # //src/sys:syscalls
   src/sys/real_syscalls.cc      # //src/sys:real_syscalls
   src/sys/step_error.cc         # //src/sys:step_error
+  src/sys/process_fds.cc        # //src/sys:process_fds
   src/sim/endpoint.cc           # //src/sim:endpoint
   src/sim/fd_table.cc           # //src/sim:fd_table
   src/sim/port_allocator.cc     # //src/sim:port_allocator

@@ -8,7 +8,7 @@
 # ASan + libFuzzer flags, checks what it wrote to $OUT for every target (the binary, the
 # seed corpus zip without regressions/, the .options, the .dict), and runs every fuzzer
 # for 100 inputs from its seeds. Needs clang with libFuzzer (tools/setup.sh installs
-# clang and libclang-rt-14-dev), zip and unzip. Takes a few minutes: ~45 compilations.
+# clang and libclang-rt-14-dev), zip and unzip. Takes a few minutes: ~46 compilations.
 set -euo pipefail
 
 targets=(socketpair_sim_fuzzer subject_fuzzer socketpair_real_fuzzer fault_plan_fuzzer)
