@@ -32,26 +32,14 @@ for config in ubsan-libfuzzer asan-ubsan-libfuzzer coverage-libfuzzer; do
     echo "PASS $config (bazel build --config=$config //fuzz:X_bin, every target)"
     continue
   fi
-  # The strictest config also runs: each target for 3 s from its seeds (every
-  # config writes the same bazel-bin, so this comes before the next build).
-  bin_dir=$(bazel info --config="$config" bazel-bin 2>/dev/null)
-  ran=0
-  for bin in "${bins[@]}"; do
-    t=${bin#//fuzz:}
-    work=$(mktemp -d)
-    cp corpus/"${t%_bin}"/* "$work"/ 2>/dev/null || true
-    if ! "$bin_dir/fuzz/$t" -seed=1 -max_total_time=3 -artifact_prefix="$work/" \
-        "$work" >"$log" 2>&1; then
-      grep -A3 -E "sockfi: violation|ERROR: libFuzzer|runtime error|ERROR: AddressSanitizer" \
-        "$log" | head -10
-      echo "FAIL $config (${t%_bin} stopped with a finding in 3 s)"
-      failed=1
-      ran=1
-    fi
-    rm -rf "$work"
-  done
-  if [ "$ran" -eq 0 ]; then
+  # The strictest config also runs (every config writes the same bazel-bin, so
+  # this comes before the next build).
+  if bash tools/fuzz_smoke.sh 3 "$config" >"$log" 2>&1; then
     echo "PASS $config (every target builds, and runs clean for 3 s)"
+  else
+    grep -v '^PASS ' "$log" | tail -20
+    echo "FAIL $config (tools/fuzz_smoke.sh 3 $config)"
+    failed=1
   fi
 done
 if bazel test --config=asan-replay //fuzz/... >"$log" 2>&1; then
